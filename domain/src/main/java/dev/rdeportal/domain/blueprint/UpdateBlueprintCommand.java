@@ -1,0 +1,19 @@
+package dev.rdeportal.domain.blueprint;
+
+import dev.rdeportal.domain.DomainException;
+import dev.rdeportal.domain.Validation;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/** Replaces a blueprint's content. Running workspaces keep the spec they were launched with. */
+public record UpdateBlueprintCommand(
+        @TargetAggregateIdentifier String blueprintId,
+        BlueprintDefinition definition,
+        String updatedBy) {
+
+    public UpdateBlueprintCommand {
+        Validation.id("blueprintId", blueprintId);
+        if (definition == null) {
+            throw DomainException.invalid("blueprint definition is required");
+        }
+    }
+}

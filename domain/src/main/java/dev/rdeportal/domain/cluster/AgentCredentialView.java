@@ -1,0 +1,4 @@
+package dev.rdeportal.domain.cluster;
+
+public record AgentCredentialView(String agentId, String clusterId, String credentialHash) {
+}

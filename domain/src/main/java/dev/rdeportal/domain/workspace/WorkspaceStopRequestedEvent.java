@@ -1,0 +1,7 @@
+package dev.rdeportal.domain.workspace;
+
+import org.axonframework.serialization.Revision;
+
+@Revision("1")
+public record WorkspaceStopRequestedEvent(String workspaceId, String requestedBy, String operationId, String reason) {
+}

@@ -1,0 +1,42 @@
+package dev.rdeportal.proto;
+
+import dev.rdeportal.proto.v1.ProtocolVersion;
+
+/** The tunnel protocol version this build speaks, and the rule both ends use to agree on one. */
+public final class ProtocolVersions {
+
+    public static final int MAJOR = 1;
+    public static final int MINOR = 0;
+
+    /** Metadata keys that carry the agent credential on every call but {@code Join}. */
+    public static final String AGENT_ID_HEADER = "rde-agent-id";
+    public static final String AGENT_SECRET_HEADER = "rde-agent-secret";
+
+    private ProtocolVersions() {
+    }
+
+    public static ProtocolVersion current() {
+        return ProtocolVersion.newBuilder().setMajor(MAJOR).setMinor(MINOR).build();
+    }
+
+    /** Whether a peer of this version can talk to us at all: same major. */
+    public static boolean supported(ProtocolVersion peer) {
+        return peer.getMajor() == MAJOR;
+    }
+
+    /** The version both sides speak: our major and the lower minor. */
+    public static ProtocolVersion negotiate(ProtocolVersion peer) {
+        if (!supported(peer)) {
+            throw new IllegalArgumentException("unsupported protocol major " + peer.getMajor()
+                    + " (this side speaks " + MAJOR + "." + MINOR + ")");
+        }
+        return ProtocolVersion.newBuilder()
+                .setMajor(MAJOR)
+                .setMinor(Math.min(MINOR, peer.getMinor()))
+                .build();
+    }
+
+    public static String format(ProtocolVersion v) {
+        return v.getMajor() + "." + v.getMinor();
+    }
+}
