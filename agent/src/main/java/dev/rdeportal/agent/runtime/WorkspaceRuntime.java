@@ -1,0 +1,58 @@
+package dev.rdeportal.agent.runtime;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where workspaces actually live: processes on the agent's host ({@code local}) or pods in a
+ * namespace per workspace ({@code kubernetes}). Calls for one workspace are serialized by the
+ * caller; calls for different workspaces may run in parallel. Every lifecycle call is idempotent,
+ * because the control plane re-sends operations after reconnects.
+ */
+public interface WorkspaceRuntime extends AutoCloseable {
+
+    /** The runtime's name as reported in the handshake ({@code local}, {@code kubernetes}). */
+    String name();
+
+    /** Creates the workspace if it does not exist and starts it; a running workspace is left as is. */
+    WorkspaceState provision(WorkspaceSpec spec);
+
+    /** Starts an existing workspace; starting a running one changes nothing. */
+    WorkspaceState start(WorkspaceSpec spec);
+
+    /** Stops everything running in the workspace; its files stay. */
+    WorkspaceState stop(String workspaceId);
+
+    /** Stops and removes the workspace with its files; a missing workspace is fine. */
+    void delete(String workspaceId);
+
+    /** Every workspace the runtime knows, running or not. */
+    List<WorkspaceState> inventory();
+
+    /** The current state of one workspace ({@link WorkspacePhase#MISSING} when unknown). */
+    default WorkspaceState state(String workspaceId) {
+        return inventory().stream()
+                .filter(s -> s.workspaceId().equals(workspaceId))
+                .findFirst()
+                .orElseGet(() -> WorkspaceState.missing(workspaceId));
+    }
+
+    /** Where the agent reaches an app port of a running workspace (for previews). */
+    Optional<InetSocketAddress> portAddress(String workspaceId, int port);
+
+    /**
+     * Opens a terminal in a running workspace.
+     *
+     * @param command empty for a login shell, else a command run by a login shell
+     */
+    TerminalProcess openTerminal(String workspaceId, String command, int cols, int rows);
+
+    /** Registers a listener for changes the runtime observes on its own (a process tree died). */
+    void onChange(Consumer<WorkspaceState> listener);
+
+    /** Releases watchers and threads; workspaces keep running. */
+    @Override
+    void close();
+}

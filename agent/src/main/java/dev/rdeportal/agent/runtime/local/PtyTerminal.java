@@ -1,0 +1,64 @@
+package dev.rdeportal.agent.runtime.local;
+
+import com.pty4j.PtyProcess;
+import com.pty4j.WinSize;
+import dev.rdeportal.agent.runtime.TerminalProcess;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A process on a pseudo-terminal of the agent's host. */
+final class PtyTerminal implements TerminalProcess {
+
+    private static final Logger log = LoggerFactory.getLogger("rde.agent.runtime.local.pty");
+
+    private final String workspaceId;
+    private final PtyProcess process;
+
+    PtyTerminal(String workspaceId, PtyProcess process) {
+        this.workspaceId = workspaceId;
+        this.process = process;
+    }
+
+    @Override
+    public OutputStream input() {
+        return process.getOutputStream();
+    }
+
+    @Override
+    public InputStream output() {
+        return process.getInputStream();
+    }
+
+    @Override
+    public void resize(int cols, int rows) {
+        if (cols <= 0 || rows <= 0) {
+            throw new IllegalArgumentException("terminal size must be positive, got " + cols + "x" + rows);
+        }
+        try {
+            process.setWinSize(new WinSize(cols, rows));
+        } catch (RuntimeException e) {
+            // A failed resize leaves a usable terminal with the old size: not worth ending the session.
+            log.warn("resize terminal in workspace {} to {}x{}: {}", workspaceId, cols, rows, e.toString());
+        }
+    }
+
+    @Override
+    public OptionalInt waitFor(Duration timeout) throws InterruptedException {
+        if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return OptionalInt.of(process.exitValue());
+        }
+        return OptionalInt.empty();
+    }
+
+    @Override
+    public void close() {
+        // Programs started from the shell share its session; end them too, not only the shell.
+        process.toHandle().descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.rdeportal.command.blueprint;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import dev.rdeportal.domain.blueprint.BlueprintCreatedEvent;
+import dev.rdeportal.domain.blueprint.BlueprintDetails;
+import dev.rdeportal.domain.blueprint.BlueprintUpdatedEvent;
+import dev.rdeportal.domain.blueprint.CreateBlueprintCommand;
+import dev.rdeportal.domain.blueprint.UpdateBlueprintCommand;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+
+/** A blueprint. Its content is validated by the command; updates that change nothing record nothing. */
+@Aggregate
+class Blueprint {
+
+    @AggregateIdentifier
+    private String id;
+    private BlueprintDetails details;
+
+    Blueprint() {
+        // for Axon
+    }
+
+    @CommandHandler
+    Blueprint(CreateBlueprintCommand cmd) {
+        apply(new BlueprintCreatedEvent(cmd.blueprintId(), cmd.definition().details(), cmd.createdBy()));
+    }
+
+    @CommandHandler
+    void handle(UpdateBlueprintCommand cmd) {
+        var next = cmd.definition().details();
+        if (next.equals(details)) {
+            return;
+        }
+        apply(new BlueprintUpdatedEvent(id, next, cmd.updatedBy()));
+    }
+
+    @EventSourcingHandler
+    void on(BlueprintCreatedEvent e) {
+        id = e.blueprintId();
+        details = e.details();
+    }
+
+    @EventSourcingHandler
+    void on(BlueprintUpdatedEvent e) {
+        details = e.details();
+    }
+}

@@ -1,0 +1,2 @@
+/** Spring wiring of the query side. */
+package dev.rdeportal.query.config;

@@ -1,0 +1,88 @@
+package dev.rdeportal.gateway;
+
+import dev.rdeportal.proto.ProtocolVersions;
+import dev.rdeportal.proto.v1.AgentTunnelGrpc;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admits every call but {@code Join} only with a valid agent credential in the metadata
+ * ({@code rde-agent-id}, {@code rde-agent-secret}), and puts the {@link AgentPrincipal} in the call's
+ * {@link Context}. All refusals read the same ("agent credential refused"), so a caller learns
+ * nothing about which part was wrong.
+ *
+ * <p>The lookup blocks the call-executor thread (never a Netty event loop: gRPC runs interceptors on
+ * the executor) for at most the configured call timeout; it happens once per stream, and mostly
+ * hits the cache.
+ */
+final class AgentAuthenticator implements ServerInterceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentAuthenticator.class);
+
+    static final Metadata.Key<String> AGENT_ID =
+            Metadata.Key.of(ProtocolVersions.AGENT_ID_HEADER, Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AGENT_SECRET =
+            Metadata.Key.of(ProtocolVersions.AGENT_SECRET_HEADER, Metadata.ASCII_STRING_MARSHALLER);
+
+    private static final String JOIN = AgentTunnelGrpc.getJoinMethod().getFullMethodName();
+
+    private final AgentCredentials credentials;
+
+    AgentAuthenticator(AgentCredentials credentials) {
+        this.credentials = credentials;
+    }
+
+    @Override
+    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+                                                       ServerCallHandler<Q, A> next) {
+        String remoteHost = remoteHost(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+        Context context = Context.current().withValue(AgentPrincipal.REMOTE_HOST, remoteHost);
+        if (JOIN.equals(call.getMethodDescriptor().getFullMethodName())) {
+            return Contexts.interceptCall(context, call, headers, next);
+        }
+        String agentId = headers.get(AGENT_ID);
+        String secret = headers.get(AGENT_SECRET);
+        if (agentId == null || agentId.isBlank() || secret == null || secret.isBlank()) {
+            log.warn("call {} from {} without an agent credential", call.getMethodDescriptor().getBareMethodName(),
+                    remoteHost);
+            return refuse(call, Status.UNAUTHENTICATED.withDescription("agent credential refused"));
+        }
+        Optional<String> clusterId;
+        try {
+            clusterId = credentials.verify(agentId, secret);
+        } catch (AgentCredentials.CredentialCheckUnavailable e) {
+            log.error("cannot check the credential of agent {} from {}", agentId, remoteHost, e);
+            return refuse(call, Status.UNAVAILABLE.withDescription("agent credential check unavailable; retry"));
+        }
+        if (clusterId.isEmpty()) {
+            log.warn("credential of agent {} from {} refused", agentId, remoteHost);
+            return refuse(call, Status.UNAUTHENTICATED.withDescription("agent credential refused"));
+        }
+        AgentPrincipal principal = new AgentPrincipal(agentId, clusterId.get(), remoteHost);
+        return Contexts.interceptCall(context.withValue(AgentPrincipal.KEY, principal), call, headers, next);
+    }
+
+    private static <Q, A> ServerCall.Listener<Q> refuse(ServerCall<Q, A> call, Status status) {
+        call.close(status, new Metadata());
+        return new ServerCall.Listener<>() {
+        };
+    }
+
+    static String remoteHost(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            return inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+        }
+        return address == null ? "unknown" : address.toString();
+    }
+}
