@@ -60,7 +60,7 @@ public record GatewayProperties(
         permitKeepAliveTime = positive("permit-keep-alive-time", permitKeepAliveTime, Duration.ofSeconds(10));
         maxConnectionAge = positive("max-connection-age", maxConnectionAge, Duration.ofHours(24));
         maxConnectionAgeGrace = positive("max-connection-age-grace", maxConnectionAgeGrace, Duration.ofHours(1));
-        maxInboundMessageSize = maxInboundMessageSize == null ? DataSize.ofMebibytes(4) : maxInboundMessageSize;
+        maxInboundMessageSize = maxInboundMessageSize == null ? DataSize.ofMegabytes(4) : maxInboundMessageSize;
         if (maxInboundMessageSize.toBytes() < 1024 || maxInboundMessageSize.toBytes() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("rde.gateway.max-inbound-message-size must be between 1KB and 2GB, was "
                     + maxInboundMessageSize);

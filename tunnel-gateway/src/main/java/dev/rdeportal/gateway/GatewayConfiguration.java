@@ -1,0 +1,82 @@
+package dev.rdeportal.gateway;
+
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.eventhandling.gateway.EventGateway;
+import org.axonframework.queryhandling.QueryGateway;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires the tunnel gateway. The application provides Axon's {@link CommandGateway},
+ * {@link QueryGateway} and {@link EventGateway}, a {@link MeterRegistry} and optionally a
+ * {@link Clock}; everything else is declared here.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(GatewayProperties.class)
+public class GatewayConfiguration {
+
+    @Bean
+    TlsMaterial gatewayTlsMaterial(GatewayProperties properties, ObjectProvider<Clock> clock) {
+        return TlsMaterial.load(properties.tls(), clock.getIfUnique(Clock::systemUTC));
+    }
+
+    @Bean
+    AgentRegistry agentRegistry(MeterRegistry meters) {
+        return new AgentRegistry(meters);
+    }
+
+    @Bean
+    ChannelBroker channelBroker(MeterRegistry meters) {
+        return new ChannelBroker(meters);
+    }
+
+    @Bean
+    JoinTokenIssuer joinTokenIssuer(TlsMaterial gatewayTlsMaterial) {
+        return new JoinTokenIssuer(gatewayTlsMaterial);
+    }
+
+    @Bean
+    OperationDispatcher operationDispatcher(AgentRegistry agentRegistry) {
+        return new OperationDispatcher(agentRegistry);
+    }
+
+    @Bean
+    AgentCredentials agentCredentials(QueryGateway queryGateway, GatewayProperties properties,
+                                      ObjectProvider<Clock> clock) {
+        return new AgentCredentials(queryGateway, clock.getIfUnique(Clock::systemUTC),
+                properties.credentialCacheTtl(), properties.callTimeout());
+    }
+
+    /** Closed (with its scheduler) by Spring through {@link TunnelService#close()}. */
+    @Bean
+    TunnelService tunnelService(GatewayProperties properties, AgentRegistry agentRegistry, ChannelBroker channelBroker,
+                                AgentCredentials agentCredentials, CommandGateway commandGateway,
+                                QueryGateway queryGateway, EventGateway eventGateway, ObjectProvider<Clock> clock) {
+        // Not a bean: a ScheduledExecutorService bean would be taken over by Spring's @Scheduled support.
+        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "rde-gateway-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        ControlSession.Dependencies sessions = new ControlSession.Dependencies(agentRegistry, channelBroker,
+                commandGateway, queryGateway, new Reconciler(() -> UUID.randomUUID().toString()), heartbeats,
+                clock.getIfUnique(Clock::systemUTC), properties.heartbeatInterval(), properties.callTimeout(),
+                properties.controlQueueCapacity());
+        return new TunnelService(new AgentJoiner(commandGateway, eventGateway, agentCredentials,
+                properties.callTimeout()), sessions);
+    }
+
+    @Bean
+    TunnelServer tunnelServer(GatewayProperties properties, TlsMaterial gatewayTlsMaterial, TunnelService tunnelService,
+                              AgentCredentials agentCredentials, AgentRegistry agentRegistry) {
+        return new TunnelServer(properties, gatewayTlsMaterial, tunnelService, new AgentAuthenticator(agentCredentials),
+                agentRegistry);
+    }
+}
