@@ -14,6 +14,7 @@ import dev.rdeportal.domain.workspace.WorkspaceStatus;
 import java.net.URI;
 import java.security.Principal;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -85,6 +86,8 @@ class WorkspaceCommandController {
     private Mono<ResponseEntity<Accepted>> lifecycle(String id, Object command, Principal caller,
                                                      ServerWebExchange exchange) {
         return commands.<WorkspaceStatus>send(command, caller, exchange)
+                // An unknown id must read exactly like another user's workspace.
+                .onErrorMap(AggregateNotFoundException.class, e -> DomainException.notFound("workspace", id))
                 .map(status -> ResponseEntity.status(HttpStatus.ACCEPTED).body(new Accepted(id, status)));
     }
 

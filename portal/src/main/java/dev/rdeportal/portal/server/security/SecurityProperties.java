@@ -1,0 +1,33 @@
+package dev.rdeportal.portal.server.security;
+
+import java.util.List;
+import java.util.Set;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * How the portal trusts callers ({@code rde.security.*}).
+ *
+ * @param issuerUri  the OIDC issuer whose tokens are accepted (the embedded one by default)
+ * @param audience   the {@code aud} a token must carry
+ * @param emailClaim the claim that names the user
+ * @param admins     bootstrap administrators, by email
+ * @param algorithms JWS algorithms accepted; anything else (and {@code none}) is refused
+ */
+@ConfigurationProperties("rde.security")
+public record SecurityProperties(String issuerUri, String audience, String emailClaim, Set<String> admins,
+                                 List<String> algorithms) {
+
+    public SecurityProperties {
+        if (issuerUri == null || issuerUri.isBlank()) {
+            throw new IllegalArgumentException("rde.security.issuer-uri is required");
+        }
+        if (audience == null || audience.isBlank()) {
+            audience = "rde-portal";
+        }
+        if (emailClaim == null || emailClaim.isBlank()) {
+            emailClaim = "email";
+        }
+        admins = admins == null ? Set.of() : Set.copyOf(admins);
+        algorithms = algorithms == null || algorithms.isEmpty() ? List.of("RS256", "ES256") : List.copyOf(algorithms);
+    }
+}
