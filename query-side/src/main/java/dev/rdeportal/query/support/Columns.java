@@ -1,6 +1,6 @@
 package dev.rdeportal.query.support;
 
-import io.r2dbc.spi.Row;
+import io.r2dbc.spi.Readable;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.function.Function;
@@ -24,7 +24,7 @@ public final class Columns {
         };
     }
 
-    public static Function<String, Object> of(Row row) {
+    public static Function<String, Object> of(Readable row) {
         return row::get;
     }
 }

@@ -28,7 +28,7 @@ public final class JsonColumns {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("write " + value.getClass().getSimpleName() + " as JSON: " + e.getMessage(), e);
+            throw failure("write " + value.getClass().getSimpleName() + " as JSON", e);
         }
     }
 
@@ -39,7 +39,7 @@ public final class JsonColumns {
         try {
             return MAPPER.readValue(json, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("read " + type.getSimpleName() + " from JSON column: " + e.getOriginalMessage(), e);
+            throw failure("read " + type.getSimpleName() + " from a JSON column", e);
         }
     }
 
@@ -50,7 +50,11 @@ public final class JsonColumns {
         try {
             return MAPPER.readValue(json, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("read " + type.getType() + " from JSON column: " + e.getOriginalMessage(), e);
+            throw failure("read " + type.getType() + " from a JSON column", e);
         }
+    }
+
+    private static IllegalStateException failure(String action, JsonProcessingException e) {
+        return new IllegalStateException(action + ": " + e.getOriginalMessage(), e);
     }
 }

@@ -114,12 +114,23 @@ class WorkspaceProjection {
                 replay);
     }
 
-    // Stopped and Deleted complete the pending operation; the reason given with the request stays,
-    // as it explains why the workspace is now stopped.
+    // Stopped and Deleted settle the workspace: nothing is pending any more. The reason given with
+    // the request stays, as it explains why the workspace is now stopped or gone.
 
+    /**
+     * A stop the agent observed rather than carried out (no operation) brings its own reason, such
+     * as "the start command exited with 1"; that one replaces the old reason.
+     */
     @EventHandler
     void on(WorkspaceStoppedEvent e, @Timestamp Instant at, ReplayStatus replay) {
-        settle(e.workspaceId(), WorkspaceStatus.STOPPED, at, replay);
+        if (e.reason() == null) {
+            settle(e.workspaceId(), WorkspaceStatus.STOPPED, at, replay);
+            return;
+        }
+        change(e.workspaceId(), at, replay, "status = :status, status_reason = :reason, "
+                + "pending_operation_id = NULL, pending_operation = NULL", new MapSqlParameterSource()
+                .addValue("status", WorkspaceStatus.STOPPED.name())
+                .addValue("reason", e.reason()));
     }
 
     @EventHandler

@@ -112,7 +112,10 @@ public final class LocalRuntime implements WorkspaceRuntime {
     public WorkspaceState start(WorkspaceSpec spec) {
         LocalWorkspace ws = workspaces.get(spec.workspaceId());
         if (ws == null) {
-            throw new WorkspaceRuntimeException("start workspace " + spec.workspaceId() + ": no such workspace on this agent");
+            // The control plane starts a workspace this agent lost (its files are gone): provision it
+            // afresh rather than refuse, which is what the user was told would happen.
+            log.info("workspace {} unknown here; provisioning it afresh", spec.workspaceId());
+            return provision(spec);
         }
         return launch(ws, spec, "start");
     }
@@ -192,7 +195,7 @@ public final class LocalRuntime implements WorkspaceRuntime {
         Map<String, String> env = environment(ws.record.spec(), ws.record.ports(), ws.home());
         env.put("TERM", "xterm-256color");
         try {
-            PtyProcess process = new PtyProcessBuilder(sandbox.wrap(ws.dir, ws.home(), shell).toArray(String[]::new))
+            PtyProcess process = new PtyProcessBuilder(withWindowSize(cols, rows, sandbox.wrap(ws.dir, ws.home(), shell)))
                     .setDirectory(ws.home().toString())
                     .setEnvironment(env)
                     .setInitialColumns(cols)
@@ -203,6 +206,19 @@ public final class LocalRuntime implements WorkspaceRuntime {
         } catch (IOException e) {
             throw new WorkspaceRuntimeException("open terminal in workspace " + workspaceId + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * pty4j applies the initial window size only after the child is spawned, so a program that
+     * asks at once (a shell prompt, {@code stty size}, a TUI) may see 0x0. The child therefore
+     * sets the size on its own terminal before exec'ing the real command.
+     */
+    private static String[] withWindowSize(int cols, int rows, List<String> command) {
+        List<String> line = new ArrayList<>(List.of("/bin/sh", "-c",
+                "stty cols \"$1\" rows \"$2\" 2>/dev/null; shift 2; exec \"$@\"",
+                "rde-terminal", String.valueOf(cols), String.valueOf(rows)));
+        line.addAll(command);
+        return line.toArray(String[]::new);
     }
 
     @Override

@@ -58,7 +58,8 @@ final class PtyTerminal implements TerminalProcess {
     @Override
     public void close() {
         // Programs started from the shell share its session; end them too, not only the shell.
-        process.toHandle().descendants().forEach(ProcessHandle::destroy);
+        // (pty4j's process does not support toHandle(); look it up by pid.)
+        ProcessHandle.of(process.pid()).ifPresent(h -> h.descendants().forEach(ProcessHandle::destroy));
         process.destroy();
     }
 }

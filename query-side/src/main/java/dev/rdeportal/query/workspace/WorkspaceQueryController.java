@@ -25,7 +25,7 @@ import reactor.core.publisher.Mono;
 /** {@code /api/v1/workspaces}: listing, one workspace, and live changes over SSE. */
 @RestController
 @RequestMapping("/api/v1/workspaces")
-class WorkspaceController {
+class WorkspaceQueryController {
 
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
@@ -38,11 +38,11 @@ class WorkspaceController {
     private final Duration heartbeat;
 
     @Autowired
-    WorkspaceController(WorkspaceReadRepository workspaces, QueryGateway queries) {
+    WorkspaceQueryController(WorkspaceReadRepository workspaces, QueryGateway queries) {
         this(workspaces, queries, HEARTBEAT);
     }
 
-    WorkspaceController(WorkspaceReadRepository workspaces, QueryGateway queries, Duration heartbeat) {
+    WorkspaceQueryController(WorkspaceReadRepository workspaces, QueryGateway queries, Duration heartbeat) {
         this.workspaces = workspaces;
         this.queries = queries;
         this.heartbeat = heartbeat;

@@ -1,0 +1,184 @@
+package dev.rdeportal.agent;
+
+import dev.rdeportal.agent.runtime.local.LocalRuntime;
+import dev.rdeportal.agent.runtime.local.LocalRuntimeConfig;
+import dev.rdeportal.agent.tunnel.ChannelFactory;
+import dev.rdeportal.agent.tunnel.ChannelHandler;
+import dev.rdeportal.agent.tunnel.Credential;
+import dev.rdeportal.agent.tunnel.CredentialStore;
+import dev.rdeportal.agent.tunnel.ExitStatus;
+import dev.rdeportal.agent.tunnel.TlsChannelFactory;
+import dev.rdeportal.agent.tunnel.TunnelClient;
+import dev.rdeportal.agent.tunnel.TunnelConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar rde-agent.jar --gateway HOST:PORT --join-token TOKEN}: dials out to the
+ * gateway and serves workspaces until SIGTERM (exit 0). A refusal that retrying cannot fix exits
+ * non-zero with one line on stderr; see {@link ExitStatus} for the codes.
+ */
+@Command(name = "rde-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
+        description = "RDE agent: connects this cluster to the RDE portal over an outbound TLS tunnel.")
+public final class AgentMain implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger("rde.agent");
+    private static final Duration GRACEFUL_SHUTDOWN = Duration.ofSeconds(5);
+
+    @Option(names = "--gateway", paramLabel = "HOST:PORT", defaultValue = "${env:RDE_AGENT_GATEWAY}",
+            description = "Tunnel gateway of the portal (env RDE_AGENT_GATEWAY). Optional once joined.")
+    String gateway;
+
+    @Option(names = "--join-token", paramLabel = "TOKEN", defaultValue = "${env:RDE_AGENT_JOIN_TOKEN}",
+            description = "One-time join token (env RDE_AGENT_JOIN_TOKEN). Needed on first start only.")
+    String joinToken;
+
+    @Option(names = "--runtime", paramLabel = "kubernetes|local", defaultValue = "${env:RDE_AGENT_RUNTIME:-local}",
+            description = "Where workspaces run (env RDE_AGENT_RUNTIME). Default: local.")
+    String runtime;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:RDE_AGENT_DATA_DIR:-./agent-data}",
+            description = "Credential, journal and local workspaces (env RDE_AGENT_DATA_DIR). Default: ./agent-data.")
+    Path dataDir;
+
+    @Option(names = "--ca-cert", paramLabel = "FILE", defaultValue = "${env:RDE_AGENT_CA_CERT}",
+            description = "PEM file of the gateway's CA (env RDE_AGENT_CA_CERT), instead of the join token's fingerprint.")
+    Path caCert;
+
+    private final PrintStream err;
+
+    public AgentMain() {
+        this(System.err);
+    }
+
+    AgentMain(PrintStream err) {
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new AgentMain()).execute(args);
+        System.exit(code);
+    }
+
+    @Override
+    public Integer call() {
+        ExitStatus status = run();
+        if (status.code() != ExitStatus.OK) {
+            err.println("rde-agent: " + status.reason());
+        }
+        return status.code();
+    }
+
+    ExitStatus run() {
+        AgentConfig config;
+        try {
+            config = AgentConfig.of(gatewayOrStored(), joinToken, runtime, dataDir, caCert);
+        } catch (IllegalArgumentException e) {
+            return new ExitStatus(ExitStatus.USAGE, e.getMessage());
+        } catch (IOException e) {
+            return new ExitStatus(ExitStatus.ERROR, e.getMessage());
+        }
+        if (config.runtime() == AgentConfig.Runtime.KUBERNETES) {
+            return new ExitStatus(ExitStatus.USAGE, "runtime kubernetes is not available in this build");
+        }
+        try {
+            createPrivateDirectory(config.dataDir());
+            CredentialStore credentials = new CredentialStore(config.dataDir());
+            Optional<ChannelFactory> channels = channels(config, credentials);
+            if (channels.isEmpty()) {
+                return new ExitStatus(ExitStatus.USAGE, "no CA to verify gateway " + config.gateway()
+                        + " with: pass --ca-cert FILE, or --join-token (it carries the CA fingerprint)");
+            }
+            try (LocalRuntime workspaces = LocalRuntime.open(LocalRuntimeConfig.defaults(config.dataDir().resolve("workspaces")))) {
+                TunnelClient client = TunnelClient.create(
+                        TunnelConfig.of(config.gateway(), config.joinToken(), hostname(), version()),
+                        channels.get(), credentials, workspaces, config.dataDir().resolve("operations"),
+                        ChannelHandler.refusingAll());
+                Signals.onTermination(() -> shutDown(client));
+                log.info("agent starting: {}", config);
+                return client.run();
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("agent failed", e);
+            return new ExitStatus(ExitStatus.ERROR, "agent failed: " + e.getMessage());
+        }
+    }
+
+    /** The gateway flag, else the one recorded when the agent joined. */
+    private String gatewayOrStored() throws IOException {
+        if (gateway != null && !gateway.isBlank()) {
+            return gateway;
+        }
+        Path dir = dataDir == null ? Path.of("agent-data") : dataDir;
+        return new CredentialStore(dir).load().map(Credential::gateway).filter(g -> !g.isBlank()).orElse(null);
+    }
+
+    /** Trust, in order: --ca-cert, the CA stored when the agent joined, the join token's fingerprint. */
+    private static Optional<ChannelFactory> channels(AgentConfig config, CredentialStore credentials) throws IOException {
+        if (config.caCert() != null) {
+            return Optional.of(TlsChannelFactory.trustingCaFile(config.gatewayHost(), config.gatewayPort(), config.caCert()));
+        }
+        if (Files.isRegularFile(credentials.caFile())) {
+            return Optional.of(TlsChannelFactory.trustingCaFile(config.gatewayHost(), config.gatewayPort(), credentials.caFile()));
+        }
+        if (config.joinToken() != null) {
+            return Optional.of(TlsChannelFactory.pinningFingerprint(config.gatewayHost(), config.gatewayPort(),
+                    config.joinToken().caFingerprint()));
+        }
+        return Optional.empty();
+    }
+
+    private static void shutDown(TunnelClient client) {
+        log.info("shutting down: closing the tunnel; workspaces keep running");
+        client.shutdown();
+        Thread hard = new Thread(() -> {
+            try {
+                if (!client.awaitTermination(GRACEFUL_SHUTDOWN)) {
+                    log.warn("tunnel did not close within {}; dropping the connection", GRACEFUL_SHUTDOWN);
+                    client.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                client.shutdownNow();
+            }
+        }, "rde-agent-shutdown");
+        hard.setDaemon(true);
+        hard.start();
+    }
+
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("unknown");
+        }
+    }
+
+    static String version() {
+        return Optional.ofNullable(AgentMain.class.getPackage().getImplementationVersion()).orElse("dev");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"rde-agent " + AgentMain.version()};
+        }
+    }
+}
