@@ -1,5 +1,7 @@
 package dev.rdeportal.portal.server;
 
+import org.axonframework.springboot.autoconfig.UpdateCheckerAutoConfiguration;
+import org.axonframework.springboot.autoconfig.XStreamAutoConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.tomcat.autoconfigure.reactive.TomcatReactiveWebServerAutoConfiguration;
@@ -21,7 +23,11 @@ import org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServic
                 TomcatReactiveWebServerAutoConfiguration.class,
                 TomcatServletWebServerAutoConfiguration.class,
                 UserDetailsServiceAutoConfiguration.class,
-                ReactiveUserDetailsServiceAutoConfiguration.class})
+                ReactiveUserDetailsServiceAutoConfiguration.class,
+                // Jackson is the serializer; XStream is never instantiated.
+                XStreamAutoConfiguration.class,
+                // No phoning home from a customer's control plane.
+                UpdateCheckerAutoConfiguration.class})
 @ConfigurationPropertiesScan(basePackages = {"dev.rdeportal.portal.server", "dev.rdeportal.command"})
 public class ControlPlaneApplication {
 }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.MetaData;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -96,9 +97,14 @@ class EmbeddedBootstrap implements ApplicationListener<ApplicationReadyEvent> {
         try {
             commands.sendAndWait(GenericCommandMessage.asCommandMessage(creation).andMetaData(SYSTEM));
             return true;
-        } catch (RuntimeException alreadyThere) {
-            log.debug("{} exists already", creation.getClass().getSimpleName());
-            return false;
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof AggregateStreamCreationException) {
+                    log.debug("{} exists already", creation.getClass().getSimpleName());
+                    return false;
+                }
+            }
+            throw e;
         }
     }
 }

@@ -13,10 +13,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param sampleBlueprint create the sample blueprint on first start
  */
 @ConfigurationProperties("rde.embedded")
-public record EmbeddedProperties(boolean enabled, boolean agentEnabled, Path agentJar, Path agentDataDir,
-                                 boolean sampleBlueprint) {
+public record EmbeddedProperties(Boolean enabled, Boolean agentEnabled, Path agentJar, Path agentDataDir,
+                                 Boolean sampleBlueprint) {
 
     public EmbeddedProperties {
+        enabled = enabled == null || enabled;
+        agentEnabled = agentEnabled == null || agentEnabled;
+        sampleBlueprint = sampleBlueprint == null || sampleBlueprint;
         if (agentDataDir == null) {
             agentDataDir = Path.of("data", "agent");
         }
