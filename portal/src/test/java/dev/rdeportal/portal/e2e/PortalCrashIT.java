@@ -37,7 +37,7 @@ class PortalCrashIT {
             env.api.awaitWorkspace(id, aliceAgain, "RUNNING"::equals, Duration.ofSeconds(120));
 
             Pattern created = Pattern.compile("workspace " + Pattern.quote(id) + " created in");
-            Pattern applied = Pattern.compile("operation \\S+: PROVISION workspace " + Pattern.quote(id) + " ");
+            Pattern applied = Pattern.compile("operation \\S+: provision workspace " + Pattern.quote(id) + " ");
             assertThat(env.agent.count(created)).as("workspace created on the agent").isEqualTo(1);
             assertThat(env.agent.count(applied)).as("provision applied by the agent").isEqualTo(1);
         }
