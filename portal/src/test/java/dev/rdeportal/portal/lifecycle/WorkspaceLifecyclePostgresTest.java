@@ -223,6 +223,21 @@ class WorkspaceLifecyclePostgresTest {
         api.awaitWorkspace(id, alice, "RUNNING"::equals, TIMEOUT);
     }
 
+    @Test
+    void operationalMetricsAreExposedForPrometheus() {
+        String id = launch("metrics");
+        api.awaitWorkspace(id, alice, "RUNNING"::equals, TIMEOUT);
+        Api.Response health = api.get("/actuator/health/readiness", null);
+        assertThat(health.status()).isEqualTo(200);
+        String metrics = api.send(api.builder("/actuator/prometheus", null).GET()).raw().body();
+        assertThat(metrics)
+                .contains("rde_agents_connected 1.0")
+                .containsPattern("rde_workspaces\\{[^}]*status=\"RUNNING\"")
+                .contains("rde_command_latency_seconds_count{")
+                .contains("rde_tunnel_operations_sent_total{")
+                .contains("rde_tunnel_channels_open");
+    }
+
     private static void awaitGone(String id) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs the control-plane benchmarks beside their baselines against PostgreSQL, in one JVM.
+#   bench/run.sh [all|launch|lag|commands|replay]
+# Needs a PostgreSQL role that may create databases: RDE_TEST_DATABASE_URL/_USER/_PASSWORD
+# (bash .ci/run sets up one on the local server), and python3 for the sample workspace app.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RDE_TEST_DATABASE_URL=${RDE_TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/rde}
+export RDE_TEST_DATABASE_USER=${RDE_TEST_DATABASE_USER:-rde}
+export RDE_TEST_DATABASE_PASSWORD=${RDE_TEST_DATABASE_PASSWORD:-rde}
+./mvnw -B -q install -DskipTests
+cd bench
+../mvnw -B -q exec:exec -Dbench="${1:-all}"
