@@ -32,6 +32,10 @@ class Blueprint {
     @CommandHandler
     void handle(UpdateBlueprintCommand cmd) {
         var next = cmd.definition().details();
+        if (cmd.keepApiKey() && next.llm() != null && !next.llm().keySet()
+                && details.llm() != null && details.llm().keySet()) {
+            next = next.withLlm(next.llm().withEncryptedApiKey(details.llm().encryptedApiKey()));
+        }
         if (next.equals(details)) {
             return;
         }

@@ -5,7 +5,11 @@ import dev.rdeportal.domain.Quantities;
 import dev.rdeportal.domain.Validation;
 import dev.rdeportal.domain.blueprint.BlueprintDefinition;
 import dev.rdeportal.domain.blueprint.CreateBlueprintCommand;
+import dev.rdeportal.domain.blueprint.LlmKind;
+import dev.rdeportal.domain.blueprint.LlmSettings;
 import dev.rdeportal.domain.blueprint.Resources;
+import dev.rdeportal.domain.blueprint.Tool;
+import dev.rdeportal.command.secrets.SecretBox;
 import dev.rdeportal.domain.blueprint.UpdateBlueprintCommand;
 import dev.rdeportal.domain.cluster.ClusterView;
 import dev.rdeportal.domain.cluster.FindClustersQuery;
@@ -32,17 +36,28 @@ class BlueprintCommandController {
 
     private final CommandSender commands;
     private final QueryGateway queries;
+    private final SecretBox secrets;
 
-    BlueprintCommandController(CommandSender commands, QueryGateway queries) {
+    BlueprintCommandController(CommandSender commands, QueryGateway queries, SecretBox secrets) {
         this.commands = commands;
         this.queries = queries;
+        this.secrets = secrets;
     }
 
     record ResourcesRequest(String cpu, String memory, String storage) {
     }
 
+    record LlmRequest(String provider, String endpoint, String apiKey) {
+
+        @Override
+        public String toString() {
+            return "LlmRequest[" + provider + ", " + endpoint + "]";
+        }
+    }
+
     record BlueprintRequest(String name, String clusterId, String image, ResourcesRequest resources,
-                            List<Integer> ports, Map<String, String> env, String startCommand) {
+                            List<Integer> ports, Map<String, String> env, String startCommand, List<Tool> tools,
+                            LlmRequest llm) {
     }
 
     record Written(String id) {
@@ -52,7 +67,7 @@ class BlueprintCommandController {
     Mono<ResponseEntity<Written>> create(@RequestBody BlueprintRequest request, Principal caller,
                                          ServerWebExchange exchange) {
         String id = Ids.next("bp");
-        return definition(request)
+        return definition(id, request)
                 .flatMap(definition -> commands.send(new CreateBlueprintCommand(id, definition, caller.getName()),
                         caller, exchange))
                 .thenReturn(ResponseEntity.created(URI.create("/api/v1/blueprints/" + id)).body(new Written(id)));
@@ -62,17 +77,47 @@ class BlueprintCommandController {
     Mono<ResponseEntity<Written>> update(@PathVariable String id, @RequestBody BlueprintRequest request,
                                          Principal caller, ServerWebExchange exchange) {
         Validation.id("id", id);
-        return definition(request)
-                .flatMap(definition -> commands.send(new UpdateBlueprintCommand(id, definition, caller.getName()),
-                        caller, exchange))
+        boolean keepApiKey = request.llm() != null && request.llm().apiKey() == null;
+        return definition(id, request)
+                .flatMap(definition -> commands.send(new UpdateBlueprintCommand(id, definition, caller.getName(),
+                        keepApiKey), caller, exchange))
                 .thenReturn(ResponseEntity.ok(new Written(id)));
     }
 
+    /**
+     * The key is encrypted here, bound to its blueprint, before anything else sees it: the command,
+     * the events and the read model only ever hold ciphertext. An empty key removes it; a missing
+     * one (on update) keeps the stored one.
+     */
+    private LlmSettings llm(String blueprintId, LlmRequest request) {
+        if (request == null) {
+            return null;
+        }
+        LlmKind kind;
+        try {
+            kind = request.provider() == null ? null : LlmKind.valueOf(request.provider().trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            kind = null;
+        }
+        if (kind == null) {
+            throw DomainException.invalid("llm.provider must be one of anthropic, openai, custom");
+        }
+        String key = request.apiKey();
+        if (key != null && key.length() > 4096) {
+            throw DomainException.invalid("llm.apiKey must be at most 4096 characters");
+        }
+        String ciphertext = key == null || key.isEmpty() ? null
+                : secrets.encrypt(key, LlmSettings.keyContext(blueprintId));
+        return new LlmSettings(kind, request.endpoint() == null || request.endpoint().isBlank() ? null
+                : request.endpoint().trim(), ciphertext);
+    }
+
     /** Resolves the cluster (it may be left out while exactly one is registered) and validates. */
-    private Mono<BlueprintDefinition> definition(BlueprintRequest r) {
+    private Mono<BlueprintDefinition> definition(String blueprintId, BlueprintRequest r) {
         if (r.resources() == null) {
             throw DomainException.invalid("resources (cpu, memory, storage) are required");
         }
+        LlmSettings llm = llm(blueprintId, r.llm());
         Resources resources = new Resources(
                 Quantities.parseCpuMillis("resources.cpu", r.resources().cpu()),
                 Quantities.parseMib("resources.memory", r.resources().memory()),
@@ -94,7 +139,7 @@ class BlueprintCommandController {
                         }
                     }
                     return new BlueprintDefinition(r.name(), clusterId, r.image(), resources, r.ports(), r.env(),
-                            r.startCommand());
+                            r.startCommand(), r.tools(), llm);
                 });
     }
 }

@@ -93,7 +93,7 @@ class WorkspaceCommandController {
 
     private static WorkspaceSpec specOf(BlueprintDetails d) {
         return new WorkspaceSpec(d.image(), d.resources().cpuMillis(), d.resources().memoryMib(),
-                d.resources().storageGib(), d.ports(), d.env(), d.startCommand());
+                d.resources().storageGib(), d.ports(), d.env(), d.startCommand(), d.tools(), d.llm());
     }
 
 }

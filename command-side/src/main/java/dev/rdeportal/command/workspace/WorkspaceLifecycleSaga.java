@@ -1,5 +1,6 @@
 package dev.rdeportal.command.workspace;
 
+import dev.rdeportal.command.secrets.SecretBox;
 import dev.rdeportal.domain.workspace.DispatchWorkspaceOperationCommand;
 import dev.rdeportal.domain.workspace.FailWorkspaceOperationCommand;
 import dev.rdeportal.domain.workspace.OperationKind;
@@ -52,6 +53,8 @@ public class WorkspaceLifecycleSaga {
     private transient DeadlineManager deadlineManager;
     @Autowired
     private transient LifecycleSettings settings;
+    @Autowired
+    private transient SecretBox secrets;
 
     @StartSaga
     @SagaEventHandler(associationProperty = "workspaceId")
@@ -113,10 +116,21 @@ public class WorkspaceLifecycleSaga {
 
     private void dispatch(String operationId, OperationKind kind) {
         cancelDeadline();
+        WorkspaceSpec forAgent;
+        try {
+            // Secrets are resolved only for operations that start processes, and never kept here.
+            forAgent = kind == OperationKind.PROVISION || kind == OperationKind.START
+                    ? LlmEnvironment.resolve(spec, blueprintId, secrets) : spec;
+        } catch (SecretBox.SecretUnavailableException e) {
+            log.warn("workspace {}: {}", workspaceId, e.getMessage());
+            commandGateway.send(new FailWorkspaceOperationCommand(workspaceId, operationId,
+                    "the blueprint's LLM key cannot be decrypted by this portal; an admin must set it again"));
+            return;
+        }
         deadlineId = deadlineManager.schedule(settings.operationTimeout(), OPERATION_DEADLINE,
                 new OperationTimeout(operationId, kind));
         commandGateway.send(new DispatchWorkspaceOperationCommand(clusterId, workspaceId, operationId, kind,
-                owner, name, blueprintId, spec)).exceptionally(failure -> {
+                owner, name, blueprintId, forAgent)).exceptionally(failure -> {
                     // Not fatal: reconciliation re-sends pending operations when the agent reconnects.
                     log.warn("workspace {}: could not hand {} operation to the gateway: {}", workspaceId, kind,
                             failure.getMessage());

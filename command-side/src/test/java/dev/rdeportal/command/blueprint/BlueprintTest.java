@@ -7,7 +7,10 @@ import dev.rdeportal.domain.blueprint.BlueprintCreatedEvent;
 import dev.rdeportal.domain.blueprint.BlueprintDefinition;
 import dev.rdeportal.domain.blueprint.BlueprintUpdatedEvent;
 import dev.rdeportal.domain.blueprint.CreateBlueprintCommand;
+import dev.rdeportal.domain.blueprint.LlmKind;
+import dev.rdeportal.domain.blueprint.LlmSettings;
 import dev.rdeportal.domain.blueprint.Resources;
+import dev.rdeportal.domain.blueprint.Tool;
 import dev.rdeportal.domain.blueprint.UpdateBlueprintCommand;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,35 @@ class BlueprintTest {
                 .when(new UpdateBlueprintCommand("bp-1", SAMPLE, "admin@example.com"))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
+    }
+
+    @Test
+    void updateWithoutAKeyKeepsTheStoredKeyAndAnEmptyOneRemovesIt() {
+        var withKey = new BlueprintDefinition("sample", "local", "debian:12", new Resources(1000, 1024, 5), List.of(),
+                Map.of(), null, List.of(new Tool("claude", "claude")), new LlmSettings(LlmKind.ANTHROPIC, null, "CIPHER"));
+        var noKey = new BlueprintDefinition("sample", "local", "debian:13", new Resources(1000, 1024, 5), List.of(),
+                Map.of(), null, List.of(new Tool("claude", "claude")), new LlmSettings(LlmKind.ANTHROPIC, null, null));
+        var created = new BlueprintCreatedEvent("bp-1", withKey.details(), "admin@example.com");
+        fixture.given(created)
+                .when(new UpdateBlueprintCommand("bp-1", noKey, "admin@example.com", true))
+                .expectEvents(new BlueprintUpdatedEvent("bp-1", noKey.details().withLlm(
+                        new LlmSettings(LlmKind.ANTHROPIC, null, "CIPHER")), "admin@example.com"));
+        fixture.given(created)
+                .when(new UpdateBlueprintCommand("bp-1", noKey, "admin@example.com", false))
+                .expectEvents(new BlueprintUpdatedEvent("bp-1", noKey.details(), "admin@example.com"));
+    }
+
+    @Test
+    void toolsAndProvidersAreValidated() {
+        assertThatThrownBy(() -> new BlueprintDefinition("ok", "local", "img", new Resources(1000, 1024, 5), List.of(),
+                Map.of(), null, List.of(new Tool("Bad Tool", "x")), null))
+                .isInstanceOf(DomainException.class).hasMessageContaining("tool names");
+        assertThatThrownBy(() -> new BlueprintDefinition("ok", "local", "img", new Resources(1000, 1024, 5), List.of(),
+                Map.of(), null, List.of(), new LlmSettings(LlmKind.CUSTOM, null, null)))
+                .isInstanceOf(DomainException.class).hasMessageContaining("endpoint is required");
+        assertThatThrownBy(() -> new BlueprintDefinition("ok", "local", "img", new Resources(1000, 1024, 5), List.of(),
+                Map.of(), null, List.of(), new LlmSettings(LlmKind.CUSTOM, "ftp://x", null)))
+                .isInstanceOf(DomainException.class).hasMessageContaining("http(s) URL");
     }
 
     @Test

@@ -16,7 +16,17 @@ public record BlueprintDefinition(
         Resources resources,
         List<Integer> ports,
         Map<String, String> env,
-        String startCommand) {
+        String startCommand,
+        List<Tool> tools,
+        LlmSettings llm) {
+
+    private static final java.util.regex.Pattern TOOL_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9-]{0,29}");
+    public static final int MAX_TOOLS = 10;
+
+    public BlueprintDefinition(String name, String clusterId, String image, Resources resources, List<Integer> ports,
+                               Map<String, String> env, String startCommand) {
+        this(name, clusterId, image, resources, ports, env, startCommand, List.of(), null);
+    }
 
     public BlueprintDefinition {
         Validation.name("name", name);
@@ -34,11 +44,49 @@ public record BlueprintDefinition(
         Validation.ports(ports);
         Validation.env(env);
         Validation.text("startCommand", startCommand);
+        tools = tools == null ? List.of() : List.copyOf(tools);
+        if (tools.size() > MAX_TOOLS) {
+            throw DomainException.invalid("at most " + MAX_TOOLS + " tools");
+        }
+        for (Tool tool : tools) {
+            if (tool == null || tool.name() == null || !TOOL_NAME.matcher(tool.name()).matches()) {
+                throw DomainException.invalid("tool names must be lower-case letters, digits and '-', "
+                        + "starting with a letter, at most 30 characters");
+            }
+            Validation.required("tool " + tool.name() + " command", tool.command());
+            if (tool.command().length() > 1024) {
+                throw DomainException.invalid("tool " + tool.name() + " command must be at most 1024 characters");
+            }
+        }
+        if (tools.stream().map(Tool::name).distinct().count() != tools.size()) {
+            throw DomainException.invalid("tool names must be distinct");
+        }
+        if (llm != null) {
+            if (llm.kind() == null) {
+                throw DomainException.invalid("llm.provider must be one of anthropic, openai, custom");
+            }
+            if (llm.kind() == LlmKind.CUSTOM && (llm.endpoint() == null || llm.endpoint().isBlank())) {
+                throw DomainException.invalid("llm.endpoint is required for a custom provider");
+            }
+            if (llm.endpoint() != null && !llm.endpoint().isBlank() && !validEndpoint(llm.endpoint())) {
+                throw DomainException.invalid("llm.endpoint must be an http(s) URL");
+            }
+        }
         ports = ports == null ? List.of() : List.copyOf(ports);
         env = env == null ? Map.of() : Map.copyOf(env);
     }
 
+    private static boolean validEndpoint(String endpoint) {
+        try {
+            java.net.URI uri = new java.net.URI(endpoint);
+            return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
+                    && endpoint.length() <= 2048;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
     public BlueprintDetails details() {
-        return new BlueprintDetails(name, clusterId, image, resources, ports, env, startCommand);
+        return new BlueprintDetails(name, clusterId, image, resources, ports, env, startCommand, tools, llm);
     }
 }

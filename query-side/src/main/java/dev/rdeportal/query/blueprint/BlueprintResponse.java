@@ -20,10 +20,19 @@ record BlueprintResponse(
         List<Integer> ports,
         Map<String, String> env,
         String startCommand,
+        List<ToolResponse> tools,
+        LlmResponse llm,
         Instant createdAt,
         Instant updatedAt) {
 
     record ResourcesResponse(String cpu, String memory, String storage) {
+    }
+
+    record ToolResponse(String name, String command) {
+    }
+
+    /** The key is write-only: clients learn whether one is set, never the key or its ciphertext. */
+    record LlmResponse(String provider, String endpoint, boolean keySet) {
     }
 
     static BlueprintResponse of(BlueprintView view) {
@@ -32,7 +41,10 @@ record BlueprintResponse(
                 Quantities.formatCpu(d.resources().cpuMillis()),
                 Quantities.formatMib(d.resources().memoryMib()),
                 Quantities.formatGib(d.resources().storageGib()));
+        List<ToolResponse> tools = d.tools().stream().map(t -> new ToolResponse(t.name(), t.command())).toList();
+        LlmResponse llm = d.llm() == null || d.llm().kind() == null ? null : new LlmResponse(
+                d.llm().kind().name().toLowerCase(java.util.Locale.ROOT), d.llm().endpoint(), d.llm().keySet());
         return new BlueprintResponse(view.id(), d.name(), d.clusterId(), d.image(), resources, d.ports(), d.env(),
-                d.startCommand(), view.createdAt(), view.updatedAt());
+                d.startCommand(), tools, llm, view.createdAt(), view.updatedAt());
     }
 }

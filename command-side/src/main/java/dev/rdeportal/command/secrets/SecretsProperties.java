@@ -1,0 +1,28 @@
+package dev.rdeportal.command.secrets;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Where secrets at rest get their keys ({@code rde.secrets.*}).
+ *
+ * @param masterKey     the master key, base64 of 32 bytes (e.g. from {@code RDE_SECRETS_MASTER_KEY})
+ * @param masterKeyFile a file holding it instead; without either, one is generated under
+ *                      {@code ./data/secrets} for the embedded default
+ * @param keysetFile    the encrypted data keyset
+ */
+@ConfigurationProperties("rde.secrets")
+public record SecretsProperties(String masterKey, Path masterKeyFile, Path keysetFile) {
+
+    public SecretsProperties {
+        if (keysetFile == null) {
+            keysetFile = Path.of("data", "secrets", "keyset.json");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SecretsProperties[masterKey=" + (masterKey == null ? "unset" : "set") + ", masterKeyFile="
+                + masterKeyFile + ", keysetFile=" + keysetFile + "]";
+    }
+}
