@@ -44,7 +44,8 @@ public final class PortalHarness implements AutoCloseable {
                 "--rde.gateway.tls.data-dir=" + dataDir.resolve("tls"),
                 "--rde.embedded.agent-enabled=" + localAgent,
                 "--rde.embedded.agent-data-dir=" + dataDir.resolve("agent"),
-                "--rde.embedded.agent-jar=" + AGENT_JAR));
+                "--rde.embedded.agent-jar=" + AGENT_JAR,
+                "--rde.secrets.keyset-file=" + dataDir.resolve("secrets").resolve("keyset.json")));
         args.addAll(List.of(extra));
         try {
             Files.createDirectories(dataDir);
