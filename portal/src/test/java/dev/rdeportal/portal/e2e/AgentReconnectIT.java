@@ -27,14 +27,11 @@ class AgentReconnectIT {
     @Test
     void killedAgentComesBackAndReconciles() throws Exception {
         try (E2eEnvironment env = new E2eEnvironment(work)) {
-            env.startPortal();
-            String admin = env.login("admin@example.com", "admin");
-            String alice = env.login("alice@example.com", "alice");
-            String joinToken = env.registerCluster(admin, "e2e");
-            String blueprint = env.createBlueprint(admin, "e2e");
-
-            env.startAgent(joinToken);
-            E2eEnvironment.awaitTrue(() -> env.agentConnected(admin, "e2e"), "agent connected");
+            var setup = env.bootstrap();
+            String admin = setup.admin();
+            String alice = setup.alice();
+            String joinToken = setup.joinToken();
+            String blueprint = setup.blueprint();
             String toStop = env.launch(alice, blueprint, "to-stop");
             String dies = env.launch(alice, blueprint, "dies");
             env.api.awaitWorkspace(toStop, alice, "RUNNING"::equals, SETTLE);

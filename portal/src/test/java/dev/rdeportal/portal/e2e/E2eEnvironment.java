@@ -83,6 +83,25 @@ final class E2eEnvironment implements AutoCloseable {
                 "http://127.0.0.1:" + PortalHarness.freePort() + "/callback", email, password);
     }
 
+    /** What {@link #bootstrap} set up: tokens of an admin and a user, the join token, a blueprint. */
+    record Bootstrapped(String admin, String alice, String joinToken, String blueprint) {
+    }
+
+    /**
+     * Starts the portal, registers cluster {@code e2e} with a blueprint on it, and starts an agent
+     * joined to it.
+     */
+    Bootstrapped bootstrap() {
+        startPortal();
+        String admin = login("admin@example.com", "admin");
+        String alice = login("alice@example.com", "alice");
+        String joinToken = registerCluster(admin, "e2e");
+        String blueprint = createBlueprint(admin, "e2e");
+        startAgent(joinToken);
+        awaitTrue(() -> agentConnected(admin, "e2e"), "agent connected");
+        return new Bootstrapped(admin, alice, joinToken, blueprint);
+    }
+
     /** Registers a cluster and a blueprint on it that runs a small HTTP app; answers the join token. */
     String registerCluster(String admin, String clusterId) {
         Api.Response registered = api.post("/api/v1/clusters", "{\"id\":\"" + clusterId + "\",\"name\":\"E2E\"}", admin);

@@ -21,15 +21,8 @@ class PortalCrashIT {
     @Test
     void sagaCompletesAfterACrashWithExactlyOneProvision() throws Exception {
         try (E2eEnvironment env = new E2eEnvironment(work)) {
-            env.startPortal();
-            String admin = env.login("admin@example.com", "admin");
-            String alice = env.login("alice@example.com", "alice");
-            String joinToken = env.registerCluster(admin, "e2e");
-            String blueprint = env.createBlueprint(admin, "e2e");
-            env.startAgent(joinToken);
-            E2eEnvironment.awaitTrue(() -> env.agentConnected(admin, "e2e"), "agent connected");
-
-            String id = env.launch(alice, blueprint, "survivor");
+            var setup = env.bootstrap();
+            String id = env.launch(setup.alice(), setup.blueprint(), "survivor");
             env.portal.kill();
 
             env.startPortal();

@@ -238,6 +238,65 @@ class WorkspaceLifecyclePostgresTest {
                 .contains("rde_tunnel_channels_open");
     }
 
+    @Test
+    void llmKeysAreEncryptedAtRestAndReachOnlyTheWorkspace() throws Exception {
+        String admin = portal.login("admin@example.com", "admin");
+        String secret = "sk-ant-test-" + java.util.UUID.randomUUID();
+        Api.Response created = api.post("/api/v1/blueprints", """
+                {"name":"ai","image":"debian:12","resources":{"cpu":"1","memory":"1Gi","storage":"1Gi"},
+                 "startCommand":"env > llm-env.txt; exec sleep 600",
+                 "tools":[{"name":"claude","command":"claude"}],
+                 "llm":{"provider":"anthropic","apiKey":"%s"}}""".formatted(secret), admin);
+        assertThat(created.status()).as("%s", created.body()).isEqualTo(201);
+        String blueprint = created.body().get("id").asText();
+        JsonNode shown = awaitBlueprint(blueprint, admin);
+        assertThat(shown.get("llm").get("keySet").asBoolean()).isTrue();
+        assertThat(shown.get("tools").get(0).get("name").asText()).isEqualTo("claude");
+        assertThat(shown.toString()).doesNotContain(secret);
+
+        // An update without a key keeps it; the key is never read back.
+        Api.Response updated = api.put("/api/v1/blueprints/" + blueprint, """
+                {"name":"ai","image":"debian:12","resources":{"cpu":"1","memory":"1Gi","storage":"1Gi"},
+                 "startCommand":"env > llm-env.txt; exec sleep 600",
+                 "tools":[{"name":"claude","command":"claude"}],"llm":{"provider":"anthropic"}}""", admin);
+        assertThat(updated.status()).isEqualTo(200);
+
+        Api.Response launched = api.post("/api/v1/workspaces",
+                "{\"blueprintId\":\"" + blueprint + "\",\"name\":\"ai-ws\"}", alice);
+        assertThat(launched.status()).isEqualTo(202);
+        String id = launched.body().get("id").asText();
+        api.awaitWorkspace(id, alice, "RUNNING"::equals, TIMEOUT);
+        java.nio.file.Path envFile = portal.dataDir.resolve("agent/workspaces/" + id + "/home/llm-env.txt");
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!java.nio.file.Files.exists(envFile) && System.nanoTime() < deadline) {
+            Api.sleep(100);
+        }
+        assertThat(java.nio.file.Files.readString(envFile)).contains("ANTHROPIC_API_KEY=" + secret);
+
+        JdbcTemplate jdbc = portal.context().getBean(JdbcTemplate.class);
+        for (String sql : List.of(
+                "SELECT count(*) FROM domain_event_entry WHERE convert_from(payload, 'UTF8') LIKE ?",
+                "SELECT count(*) FROM domain_event_entry WHERE convert_from(meta_data, 'UTF8') LIKE ?",
+                "SELECT count(*) FROM blueprint_view WHERE details_json LIKE ?",
+                "SELECT count(*) FROM workspace_view WHERE spec_json LIKE ?")) {
+            assertThat(jdbc.queryForObject(sql, Long.class, "%" + secret + "%")).as(sql).isZero();
+        }
+        api.delete("/api/v1/workspaces/" + id, alice);
+        awaitGone(id);
+    }
+
+    private static JsonNode awaitBlueprint(String id, String token) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Api.Response r = api.get("/api/v1/blueprints/" + id, token);
+            if (r.status() == 200) {
+                return r.body();
+            }
+            Api.sleep(100);
+        }
+        throw new AssertionError("blueprint " + id + " not visible");
+    }
+
     private static void awaitGone(String id) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
