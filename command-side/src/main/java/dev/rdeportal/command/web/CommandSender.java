@@ -11,6 +11,7 @@ import org.axonframework.messaging.MetaData;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Sends commands on behalf of an HTTP caller: stamps who and from where (the metadata every event
@@ -37,8 +38,11 @@ public class CommandSender {
         MetaData metaData = MetaData.with(MetaDataKeys.ACTOR, caller.getName())
                 .and(MetaDataKeys.CLIENT_IP, clientIp(exchange));
         Timer.Sample sample = Timer.start(meterRegistry);
+        // Axon runs the handler on the sending thread, with JDBC (load the aggregate, append its
+        // events): never on a Netty event-loop thread, which must only ever wait on I/O events.
         return Mono.defer(() -> Mono.<R>fromFuture(commandGateway.send(
                         GenericCommandMessage.asCommandMessage(command).andMetaData(metaData))))
+                .subscribeOn(Schedulers.boundedElastic())
                 .doFinally(signal -> sample.stop(Timer.builder("rde.command.latency")
                         .description("Time from sending a command to its result")
                         .tag("command", command.getClass().getSimpleName())

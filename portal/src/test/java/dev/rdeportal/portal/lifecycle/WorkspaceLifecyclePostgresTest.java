@@ -231,7 +231,7 @@ class WorkspaceLifecyclePostgresTest {
         assertThat(health.status()).isEqualTo(200);
         String metrics = api.send(api.builder("/actuator/prometheus", null).GET()).raw().body();
         assertThat(metrics)
-                .contains("rde_agents_connected 1.0")
+                .containsPattern("rde_agents_connected\\{[^}]*} 1.0")
                 .containsPattern("rde_workspaces\\{[^}]*status=\"RUNNING\"")
                 .contains("rde_command_latency_seconds_count{")
                 .contains("rde_tunnel_operations_sent_total{")

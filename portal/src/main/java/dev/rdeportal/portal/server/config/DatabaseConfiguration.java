@@ -78,6 +78,9 @@ class DatabaseConfiguration {
                 .name("rde-r2dbc")
                 .maxSize(db.maxPoolSize())
                 .maxIdleTime(Duration.ofMinutes(10))
+                // A query waits for a connection at most this long, then fails (503) instead of hanging.
+                .maxAcquireTime(Duration.ofSeconds(10))
+                .maxCreateConnectionTime(Duration.ofSeconds(10))
                 .build());
     }
 

@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+/*
+ * End-to-end check of the UI against a RUNNING portal, in Debian's Chromium driven by
+ * playwright-core (no browser is downloaded).
+ *
+ *   RDE_PORTAL_URL=http://localhost:8080 node e2e/portal.e2e.mjs
+ *
+ * Signs in as a demo user through the identity provider's login form, launches the sample
+ * blueprint, waits for RUNNING, stops it, waits for STOPPED, and deletes it. Prints
+ * "N passed, N failed" and exits non-zero on any failure. Screenshots go to RDE_E2E_OUTPUT
+ * (default ui/e2e-output).
+ *
+ * Environment: RDE_PORTAL_URL (required in CI; default http://localhost:8080), RDE_E2E_USER and
+ * RDE_E2E_PASSWORD (default alice@example.com / alice), RDE_E2E_BLUEPRINT (default bp-sample),
+ * RDE_CHROMIUM (default /usr/bin/chromium), RDE_E2E_TIMEOUT_MS for the status waits (default 120000).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const base = (process.env.RDE_PORTAL_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
+const user = process.env.RDE_E2E_USER ?? 'alice@example.com';
+const password = process.env.RDE_E2E_PASSWORD ?? 'alice';
+const blueprintId = process.env.RDE_E2E_BLUEPRINT ?? 'bp-sample';
+const statusTimeout = Number(process.env.RDE_E2E_TIMEOUT_MS ?? 120_000);
+const output = resolve(process.env.RDE_E2E_OUTPUT ?? join(here, '..', 'e2e-output'));
+const workspaceName = `e2e-${Date.now().toString(36)}`;
+
+// Flags for a machine without outside network: no background traffic, no component updates.
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+const results = [];
+let blocked = null;
+
+/** Runs one step; after a failure the steps that depend on it are reported as failed, not run. */
+async function step(name, body) {
+  if (blocked) {
+    results.push({ name, ok: false });
+    console.log(`✗ ${name} (not run: "${blocked}" failed)`);
+    return;
+  }
+  const started = Date.now();
+  try {
+    await body();
+    results.push({ name, ok: true });
+    console.log(`✓ ${name} (${Date.now() - started} ms)`);
+  } catch (error) {
+    results.push({ name, ok: false });
+    blocked = name;
+    console.log(`✗ ${name}\n    ${String(error?.stack ?? error).split('\n').slice(0, 6).join('\n    ')}`);
+  }
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+const row = (page) => page.locator(`tr[data-workspace="${workspaceName}"]`);
+
+async function waitForStatus(page, status) {
+  await row(page).and(page.locator(`[data-status="${status}"]`)).waitFor({ timeout: statusTimeout });
+}
+
+async function main() {
+  mkdirSync(output, { recursive: true });
+  const profile = mkdtempSync(join(tmpdir(), 'rde-e2e-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.RDE_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1366, height: 820 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(30_000);
+  const problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content.Security.Policy|Refused to/i.test(message.text())) {
+      problems.push(message.text());
+    }
+  });
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  const ticketAnswers = [];
+  page.on('response', (response) => {
+    if (response.url().endsWith('/terminal-tickets')) ticketAnswers.push(response.status());
+  });
+
+  try {
+    await step('the portal serves the UI with a strict Content-Security-Policy', async () => {
+      const response = await page.request.get(`${base}/workspaces`, { headers: { Accept: 'text/html' } });
+      check(response.status() === 200, `GET /workspaces answered ${response.status()}`);
+      check((await response.text()).includes('<div id="root">'), 'GET /workspaces is not the UI');
+      const csp = response.headers()['content-security-policy'] ?? '';
+      check(/script-src 'self'(;|$)/.test(csp), `no strict script-src in CSP: ${csp}`);
+      check(/frame-ancestors 'none'/.test(csp), `CSP allows framing: ${csp}`);
+    });
+
+    await step(`signs in as ${user} through the login form`, async () => {
+      await page.goto(`${base}/`);
+      await page.locator('input[name="username"]').waitFor();
+      await page.locator('input[name="username"]').fill(user);
+      await page.locator('input[name="password"]').fill(password);
+      await page.locator('button[type="submit"], input[type="submit"]').first().click();
+      await page.getByRole('heading', { name: 'My workspaces' }).waitFor();
+      check(page.url().startsWith(`${base}/`), `ended on ${page.url()}`);
+      await page.getByText(user).first().waitFor();
+    });
+
+    await step('leaves no code in the address bar and no token in web storage', async () => {
+      const url = new URL(page.url());
+      check(!url.searchParams.has('code') && !url.searchParams.has('state'), `URL after sign-in: ${page.url()}`);
+      const stored = await page.evaluate(() => ({
+        local: Object.keys(localStorage),
+        session: Object.keys(sessionStorage),
+      }));
+      check(stored.local.length === 0 && stored.session.length === 0, `web storage holds ${JSON.stringify(stored)}`);
+    });
+
+    await step(`launches ${blueprintId} as ${workspaceName}`, async () => {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Blueprints', exact: true }).click();
+      const card = page.locator(`[data-blueprint="${blueprintId}"]`);
+      await card.getByRole('button', { name: /^Launch/ }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Workspace name').fill(workspaceName);
+      await dialog.getByRole('button', { name: 'Launch', exact: true }).click();
+      await page.getByRole('heading', { name: 'My workspaces' }).waitFor();
+      await row(page).waitFor();
+    });
+
+    await step('sees the workspace reach RUNNING', async () => {
+      await waitForStatus(page, 'RUNNING');
+      await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+      await page.screenshot({ path: join(output, 'workspace-running.png'), fullPage: true });
+    });
+
+    await step('offers a terminal only when the portal has the terminal endpoint', async () => {
+      // The page asks the ticket endpoint once a workspace is RUNNING.
+      for (let i = 0; i < 50 && ticketAnswers.length === 0; i++) await page.waitForTimeout(100);
+      check(ticketAnswers.length > 0, 'the page never asked for a terminal ticket');
+      const available = ticketAnswers[0] >= 200 && ticketAnswers[0] < 300;
+      const button = row(page).getByRole('link', { name: `Open a terminal in ${workspaceName}` });
+      if (available) {
+        await button.waitFor();
+      } else {
+        check([404, 405].includes(ticketAnswers[0]), `ticket endpoint answered ${ticketAnswers[0]}`);
+        check((await button.count()) === 0, 'a terminal button is shown without a terminal endpoint');
+      }
+    });
+
+    await step('stops it and sees STOPPED', async () => {
+      await row(page).getByRole('button', { name: `Stop ${workspaceName}` }).click();
+      await waitForStatus(page, 'STOPPED');
+      check(await row(page).getByRole('button', { name: `Start ${workspaceName}` }).isEnabled(), 'Start is not offered');
+      check(await row(page).getByRole('button', { name: `Stop ${workspaceName}` }).isDisabled(), 'Stop is still offered');
+      await page.screenshot({ path: join(output, 'workspace-stopped.png'), fullPage: true });
+    });
+
+    await step('deletes it and it leaves the list', async () => {
+      await row(page).getByRole('button', { name: `Delete ${workspaceName}` }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+      await row(page).waitFor({ state: 'detached', timeout: statusTimeout });
+    });
+
+    // Not dependent on the steps before: always checked.
+    blocked = null;
+    await step('no Content-Security-Policy violation or uncaught error on the way', async () => {
+      check(problems.length === 0, problems.join('\n'));
+    });
+  } finally {
+    await page.screenshot({ path: join(output, 'last.png'), fullPage: true }).catch(() => {});
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  results.push({ name: 'browser start', ok: false });
+  console.log(`✗ could not run the browser: ${error?.message ?? error}`);
+}
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+console.log(`Screenshots: ${output}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

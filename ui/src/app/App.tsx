@@ -1,0 +1,147 @@
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { ApiClient } from '../api/client';
+import type { Member } from '../api/types';
+import { boot, type Boot, type Session } from '../auth/session';
+import { AdminBlueprintsPage } from '../blueprints/AdminBlueprintsPage';
+import { BlueprintEditor } from '../blueprints/BlueprintEditor';
+import { BlueprintsPage } from '../blueprints/BlueprintsPage';
+import { ClustersPage } from '../clusters/ClustersPage';
+import { EmptyState, ErrorMessage, Spinner } from '../components/common';
+import { WorkspacesPage } from '../workspaces/WorkspacesPage';
+import { AppContext } from './context';
+import { useLoad } from './hooks';
+import type { JSX } from 'react';
+import { Link, match, usePath, type Route } from './router';
+
+// xterm.js is large and only the terminal screen needs it.
+const TerminalPage = lazy(() => import('../terminal/TerminalPage'));
+
+// Once per page load: the authorization code in the URL can be exchanged only once.
+let booting: Promise<Boot> | null = null;
+
+export function App() {
+  const [state, setState] = useState<Boot | null>(null);
+  useEffect(() => {
+    booting ??= boot();
+    void booting.then(setState);
+  }, []);
+  if (state === null || state.kind === 'redirecting') {
+    return <main className="center"><Spinner label="Signing you in…" /></main>;
+  }
+  if (state.kind === 'signed-out') {
+    return (
+      <main className="center">
+        <div className="panel">
+          <h1>You have signed out</h1>
+          <p>Close this tab, or sign in again to get back to your workspaces.</p>
+          <button type="button" onClick={state.signIn} autoFocus>Sign in</button>
+        </div>
+      </main>
+    );
+  }
+  if (state.kind === 'failed') {
+    return (
+      <main className="center">
+        <div className="panel">
+          <h1>Signing in did not work</h1>
+          <ErrorMessage message={state.message} />
+          {state.signIn
+            ? <button type="button" onClick={state.signIn}>Sign in again</button>
+            : <button type="button" onClick={() => window.location.reload()}>Reload</button>}
+        </div>
+      </main>
+    );
+  }
+  return <SignedIn session={state.session} />;
+}
+
+function SignedIn({ session }: { session: Session }) {
+  const api = useMemo(() => new ApiClient(session), [session]);
+  const [me, reloadMe] = useLoad((signal) => api.get<Member>('/api/v1/me', signal));
+  useEffect(() => session.scheduleRenewal(), [session]);
+  if (me.state === 'loading') {
+    return <main className="center"><Spinner label="Loading your account…" /></main>;
+  }
+  if (me.state === 'failed') {
+    return (
+      <main className="center">
+        <div className="panel">
+          <h1>The portal did not accept your sign-in</h1>
+          <ErrorMessage message={me.message} onRetry={reloadMe} />
+          <button type="button" className="button-secondary" onClick={() => session.signOut()}>Sign out</button>
+        </div>
+      </main>
+    );
+  }
+  return (
+    <AppContext.Provider value={{ api, session, me: me.value }}>
+      <Shell me={me.value} session={session} />
+    </AppContext.Provider>
+  );
+}
+
+function NavLink({ href, current, children }: { href: string; current: boolean; children: string }) {
+  return <Link href={href} aria-current={current ? 'page' : undefined}>{children}</Link>;
+}
+
+function Shell({ me, session }: { me: Member; session: Session }) {
+  const path = usePath();
+  const route = match(path);
+  const admin = me.role === 'admin';
+  const section = route.screen === 'terminal' ? 'workspaces' : route.screen === 'admin-blueprint-edit' ? 'admin-blueprints' : route.screen;
+  return (
+    <>
+      <a className="skip-link" href="#main">Skip to content</a>
+      <header className="topbar">
+        <Link className="brand" href="/workspaces">RDE Portal</Link>
+        <nav aria-label="Main">
+          <NavLink href="/workspaces" current={section === 'workspaces'}>My workspaces</NavLink>
+          <NavLink href="/blueprints" current={section === 'blueprints'}>Blueprints</NavLink>
+          {admin && <NavLink href="/admin/blueprints" current={section === 'admin-blueprints'}>Manage blueprints</NavLink>}
+          {admin && <NavLink href="/admin/clusters" current={section === 'admin-clusters'}>Clusters</NavLink>}
+        </nav>
+        <div className="account">
+          <span className="who" title={me.role === 'admin' ? 'Administrator' : 'Member'}>
+            {me.email}{admin && <span className="role">admin</span>}
+          </span>
+          <button type="button" className="button-secondary" onClick={() => session.signOut()}>Sign out</button>
+        </div>
+      </header>
+      <main id="main" className="content" tabIndex={-1}>
+        <Screen route={route} admin={admin} />
+      </main>
+    </>
+  );
+}
+
+function Screen({ route, admin }: { route: Route; admin: boolean }) {
+  const adminOnly = (element: JSX.Element) => admin ? element : (
+    <EmptyState title="For administrators">
+      <p>This page is for portal administrators. <Link href="/workspaces">Go to your workspaces</Link>.</p>
+    </EmptyState>
+  );
+  switch (route.screen) {
+    case 'workspaces':
+      return <WorkspacesPage />;
+    case 'blueprints':
+      return <BlueprintsPage />;
+    case 'terminal':
+      return (
+        <Suspense fallback={<Spinner label="Loading the terminal…" />}>
+          <TerminalPage workspaceId={route.workspaceId} />
+        </Suspense>
+      );
+    case 'admin-blueprints':
+      return adminOnly(<AdminBlueprintsPage />);
+    case 'admin-blueprint-edit':
+      return adminOnly(<BlueprintEditor key={route.blueprintId ?? 'new'} blueprintId={route.blueprintId} />);
+    case 'admin-clusters':
+      return adminOnly(<ClustersPage />);
+    default:
+      return (
+        <EmptyState title="Page not found">
+          <p>There is nothing at this address. <Link href="/workspaces">Go to your workspaces</Link>.</p>
+        </EmptyState>
+      );
+  }
+}

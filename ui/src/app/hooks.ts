@@ -1,0 +1,39 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { busyRegistry } from '../auth/renewal';
+
+export type Loadable<T> =
+  | { state: 'loading' }
+  | { state: 'failed'; message: string }
+  | { state: 'loaded'; value: T };
+
+/** Loads once per `key`, and again on reload(); stale answers (after a newer load) are ignored. */
+export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: unknown[] = []) {
+  const [result, setResult] = useState<Loadable<T>>({ state: 'loading' });
+  const [generation, setGeneration] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(() => {
+    const controller = new AbortController();
+    setResult((previous) => (previous.state === 'loaded' ? previous : { state: 'loading' }));
+    loadRef.current(controller.signal).then(
+      (value) => !controller.signal.aborted && setResult({ state: 'loaded', value }),
+      (error: Error) => !controller.signal.aborted && error.name !== 'AbortError' &&
+        setResult({ state: 'failed', message: error.message }),
+    );
+    return () => controller.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [generation, ...key]);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return [result, reload, setResult] as const;
+}
+
+/** Holds a busy claim (see BusyRegistry) while `active`: a renewal would lose something. */
+export function useBusyWhile(active: boolean, reason: string): void {
+  useEffect(() => (active ? busyRegistry.hold(reason) : undefined), [active, reason]);
+}
+
+export function useDocumentTitle(title: string): void {
+  useEffect(() => {
+    document.title = `${title} · RDE Portal`;
+  }, [title]);
+}

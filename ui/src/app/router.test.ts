@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { match } from './router';
+
+describe('routes', () => {
+  it.each([
+    ['/', { screen: 'workspaces' }],
+    ['/workspaces', { screen: 'workspaces' }],
+    ['/workspaces/ws-1/terminal', { screen: 'terminal', workspaceId: 'ws-1' }],
+    ['/blueprints/', { screen: 'blueprints' }],
+    ['/admin/blueprints', { screen: 'admin-blueprints' }],
+    ['/admin/blueprints/new', { screen: 'admin-blueprint-edit', blueprintId: null }],
+    ['/admin/blueprints/bp-sample', { screen: 'admin-blueprint-edit', blueprintId: 'bp-sample' }],
+    ['/admin/clusters', { screen: 'admin-clusters' }],
+    ['/nope', { screen: 'not-found' }],
+  ])('%s', (path, route) => {
+    expect(match(path)).toEqual(route);
+  });
+});
