@@ -3,7 +3,8 @@ package dev.rdeportal.agent;
 import dev.rdeportal.agent.runtime.local.LocalRuntime;
 import dev.rdeportal.agent.runtime.local.LocalRuntimeConfig;
 import dev.rdeportal.agent.tunnel.ChannelFactory;
-import dev.rdeportal.agent.tunnel.ChannelHandler;
+import dev.rdeportal.agent.terminal.TerminalConfig;
+import dev.rdeportal.agent.terminal.TerminalSessions;
 import dev.rdeportal.agent.tunnel.Credential;
 import dev.rdeportal.agent.tunnel.CredentialStore;
 import dev.rdeportal.agent.tunnel.ExitStatus;
@@ -57,6 +58,18 @@ public final class AgentMain implements Callable<Integer> {
             description = "PEM file of the gateway's CA (env RDE_AGENT_CA_CERT), instead of the join token's fingerprint.")
     Path caCert;
 
+    @Option(names = "--terminal-detach-timeout", paramLabel = "DURATION",
+            defaultValue = "${env:RDE_AGENT_TERMINAL_DETACH_TIMEOUT:-5m}",
+            description = "How long a terminal outlives its dropped client, e.g. 300s, 5m, PT5M "
+                    + "(env RDE_AGENT_TERMINAL_DETACH_TIMEOUT). Default: 5m.")
+    String terminalDetachTimeout;
+
+    @Option(names = "--terminal-buffer", paramLabel = "BYTES",
+            defaultValue = "${env:RDE_AGENT_TERMINAL_BUFFER:-65536}",
+            description = "Output kept per terminal and replayed on re-attach (env RDE_AGENT_TERMINAL_BUFFER). "
+                    + "Default: 65536.")
+    int terminalBuffer;
+
     private final PrintStream err;
 
     public AgentMain() {
@@ -83,8 +96,11 @@ public final class AgentMain implements Callable<Integer> {
 
     ExitStatus run() {
         AgentConfig config;
+        TerminalConfig terminals;
         try {
             config = AgentConfig.of(gatewayOrStored(), joinToken, runtime, dataDir, caCert);
+            terminals = new TerminalConfig(duration("--terminal-detach-timeout", terminalDetachTimeout),
+                    terminalBuffer == 0 ? 64 * 1024 : terminalBuffer, TerminalConfig.defaults().maxSessions());
         } catch (IllegalArgumentException e) {
             return new ExitStatus(ExitStatus.USAGE, e.getMessage());
         } catch (IOException e) {
@@ -101,11 +117,12 @@ public final class AgentMain implements Callable<Integer> {
                 return new ExitStatus(ExitStatus.USAGE, "no CA to verify gateway " + config.gateway()
                         + " with: pass --ca-cert FILE, or --join-token (it carries the CA fingerprint)");
             }
-            try (LocalRuntime workspaces = LocalRuntime.open(LocalRuntimeConfig.defaults(config.dataDir().resolve("workspaces")))) {
+            try (LocalRuntime workspaces = LocalRuntime.open(LocalRuntimeConfig.defaults(config.dataDir().resolve("workspaces")));
+                 TerminalSessions sessions = TerminalSessions.create(terminals, workspaces)) {
                 TunnelClient client = TunnelClient.create(
                         TunnelConfig.of(config.gateway(), config.joinToken(), hostname(), version()),
                         channels.get(), credentials, workspaces, config.dataDir().resolve("operations"),
-                        ChannelHandler.refusingAll());
+                        sessions);
                 Signals.onTermination(() -> shutDown(client));
                 log.info("agent starting: {}", config);
                 return client.run();
@@ -113,6 +130,25 @@ public final class AgentMain implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             log.error("agent failed", e);
             return new ExitStatus(ExitStatus.ERROR, "agent failed: " + e.getMessage());
+        }
+    }
+
+    /** {@code 300s}, {@code 5m}, {@code 2h} or ISO-8601 ({@code PT5M}). */
+    static Duration duration(String flag, String text) {
+        String value = text == null ? "" : text.strip();
+        try {
+            if (value.toUpperCase(java.util.Locale.ROOT).startsWith("PT")) {
+                return Duration.parse(value);
+            }
+            long amount = Long.parseLong(value.substring(0, value.length() - 1));
+            return switch (value.charAt(value.length() - 1)) {
+                case 's' -> Duration.ofSeconds(amount);
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                default -> throw new IllegalArgumentException();
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(flag + " must be a duration such as 300s, 5m or PT5M, got '" + value + "'");
         }
     }
 

@@ -6,7 +6,24 @@ import dev.rdeportal.proto.v1.ProtocolVersion;
 public final class ProtocolVersions {
 
     public static final int MAJOR = 1;
-    public static final int MINOR = 0;
+    public static final int MINOR = 1;
+
+    /**
+     * Flow-control credit of a channel stream, per direction (since 1.1): data bytes a sender may
+     * have unacknowledged (plus one frame). See {@code Ack} in tunnel.proto.
+     */
+    public static final int CHANNEL_WINDOW_BYTES = 256 * 1024;
+
+    /** Largest data frame either side sends on a channel stream. */
+    public static final int CHANNEL_MAX_FRAME_BYTES = 16 * 1024;
+
+    /**
+     * What a data frame of {@code dataBytes} costs of the channel credit: its size, but at least
+     * 256, so the credit bounds the number of frames in flight as well as their bytes.
+     */
+    public static int channelCost(int dataBytes) {
+        return Math.max(dataBytes, 256);
+    }
 
     /** Metadata keys that carry the agent credential on every call but {@code Join}. */
     public static final String AGENT_ID_HEADER = "rde-agent-id";

@@ -9,6 +9,8 @@ import dev.rdeportal.domain.workspace.FindWorkspaceQuery;
 import dev.rdeportal.domain.workspace.ObservedPhase;
 import dev.rdeportal.domain.workspace.ReconcileWorkspaceCommand;
 import dev.rdeportal.domain.workspace.WorkspaceView;
+import dev.rdeportal.gateway.channel.AgentLink;
+import dev.rdeportal.gateway.channel.ChannelBroker;
 import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.AgentMessage;
 import dev.rdeportal.proto.v1.GatewayMessage;
@@ -60,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * <p>A watchdog closes the stream when nothing arrived for three heartbeat intervals; it runs
  * from the first moment, so a caller that never says Hello holds nothing for long.
  */
-final class ControlSession implements StreamObserver<AgentMessage> {
+final class ControlSession implements StreamObserver<AgentMessage>, AgentLink {
 
     private static final Logger log = LoggerFactory.getLogger(ControlSession.class);
 
@@ -102,6 +104,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
 
     private State state = State.AWAITING_HELLO;
     private volatile ConnectedAgent agent;
+    private volatile int protocolMinor;
     private volatile Instant lastHeard;
     private ScheduledFuture<?> watchdog;
 
@@ -124,6 +127,22 @@ final class ControlSession implements StreamObserver<AgentMessage> {
 
     AgentPrincipal principal() {
         return principal;
+    }
+
+    @Override
+    public String agentId() {
+        return principal.agentId();
+    }
+
+    @Override
+    public int protocolMinor() {
+        return protocolMinor;
+    }
+
+    /** For the channel broker: open-channel requests and questions about terminal sessions. */
+    @Override
+    public boolean deliver(GatewayMessage message) {
+        return state() == State.READY && send(message);
     }
 
     /** Set once Hello is accepted; the registry only holds sessions that have one. */
@@ -159,7 +178,8 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                     .build());
             case OPERATION_RESULT -> result(message.getOperationResult());
             case WORKSPACE_REPORT -> report(message.getWorkspaceReport());
-            case CHANNEL_REFUSED -> deps.channels().refused(principal, message.getChannelRefused());
+            case CHANNEL_REFUSED -> deps.channels().refused(principal.agentId(), message.getChannelRefused());
+            case TERMINAL_SESSIONS, TERMINAL_SESSION_CLOSED -> deps.channels().answered(principal.agentId(), message);
             // A message of a newer minor version: ignoring it is the compatibility rule.
             default -> log.debug("agent {} sent a control message this gateway does not know", principal.agentId());
         }
@@ -189,6 +209,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
             return;
         }
         ProtocolVersion negotiated = ProtocolVersions.negotiate(version);
+        protocolMinor = negotiated.getMinor();
         agent = new ConnectedAgent(principal.agentId(), principal.clusterId(), principal.remoteHost(),
                 ProtocolVersions.format(negotiated), hello.getRuntime(), hello.getAgentVersion(),
                 deps.clock().instant());

@@ -1,5 +1,6 @@
 package dev.rdeportal.gateway;
 
+import dev.rdeportal.gateway.channel.ChannelBroker;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -33,8 +34,9 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ChannelBroker channelBroker(MeterRegistry meters) {
-        return new ChannelBroker(meters);
+    ChannelBroker channelBroker(MeterRegistry meters, AgentRegistry agentRegistry, GatewayProperties properties) {
+        return new ChannelBroker(meters, agentRegistry::forCluster, properties.channelOpenTimeout(),
+                properties.callTimeout(), () -> UUID.randomUUID().toString());
     }
 
     @Bean

@@ -25,6 +25,7 @@ import org.springframework.util.unit.DataSize;
  * @param credentialCacheTtl    how long a verified agent credential is trusted without a new query
  * @param controlQueueCapacity  messages queued for a slow agent before its stream is closed
  * @param callTimeout           bound on each command or query the gateway waits for
+ * @param channelOpenTimeout    how long a terminal waits for the agent to dial its channel stream
  */
 @ConfigurationProperties("rde.gateway")
 public record GatewayProperties(
@@ -40,7 +41,8 @@ public record GatewayProperties(
         DataSize maxInboundMessageSize,
         Duration credentialCacheTtl,
         Integer controlQueueCapacity,
-        Duration callTimeout) {
+        Duration callTimeout,
+        Duration channelOpenTimeout) {
 
     public GatewayProperties {
         port = port == null ? 9443 : port;
@@ -72,11 +74,12 @@ public record GatewayProperties(
                     + controlQueueCapacity);
         }
         callTimeout = positive("call-timeout", callTimeout, Duration.ofSeconds(10));
+        channelOpenTimeout = positive("channel-open-timeout", channelOpenTimeout, Duration.ofSeconds(10));
     }
 
     /** Defaults for everything: port 9443, a generated CA under {@code ./data/tls}. */
     public static GatewayProperties defaults() {
-        return new GatewayProperties(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new GatewayProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**

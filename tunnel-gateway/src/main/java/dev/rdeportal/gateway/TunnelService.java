@@ -51,7 +51,8 @@ final class TunnelService extends AgentTunnelGrpc.AgentTunnelImplBase implements
 
     @Override
     public StreamObserver<ChannelFrame> channel(StreamObserver<ChannelFrame> response) {
-        return sessions.channels().open(AgentPrincipal.current(), response);
+        return sessions.channels().accept(AgentPrincipal.current().agentId(),
+                (ServerCallStreamObserver<ChannelFrame>) response);
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.mockito.Mockito.when;
 
 import dev.rdeportal.domain.workspace.DispatchWorkspaceOperationCommand;
 import dev.rdeportal.domain.workspace.OperationKind;
+import dev.rdeportal.gateway.channel.ChannelBroker;
 import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.AgentMessage;
 import dev.rdeportal.proto.v1.GatewayMessage;
@@ -46,7 +47,8 @@ class ControlSessionFlowControlTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         registry = new AgentRegistry(meters);
         dispatcher = new OperationDispatcher(registry);
-        ControlSession.Dependencies deps = new ControlSession.Dependencies(registry, new ChannelBroker(meters),
+        ControlSession.Dependencies deps = new ControlSession.Dependencies(registry, new ChannelBroker(meters, id -> java.util.Optional.empty(),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), () -> "id"),
                 commands, queries, new Reconciler(() -> "op"), scheduler,
                 new MutableClock(Instant.parse("2026-03-01T10:00:00Z")), Duration.ofSeconds(10),
                 Duration.ofSeconds(5), 3);

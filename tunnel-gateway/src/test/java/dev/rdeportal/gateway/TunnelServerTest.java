@@ -29,6 +29,7 @@ import dev.rdeportal.domain.workspace.ReconcileWorkspaceCommand;
 import dev.rdeportal.domain.workspace.WorkspaceSpec;
 import dev.rdeportal.domain.workspace.WorkspaceStatus;
 import dev.rdeportal.domain.workspace.WorkspaceView;
+import dev.rdeportal.gateway.channel.ChannelBroker;
 import dev.rdeportal.proto.JoinToken;
 import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.AgentMessage;
@@ -163,7 +164,8 @@ class TunnelServerTest {
         });
 
         registry = new AgentRegistry(meters);
-        ChannelBroker broker = new ChannelBroker(meters);
+        ChannelBroker broker = new ChannelBroker(meters, id -> registry.forCluster(id), Duration.ofSeconds(2),
+                Duration.ofSeconds(2), () -> UUID.randomUUID().toString());
         AgentCredentials credentials = new AgentCredentials(queries, clock, Duration.ofSeconds(60),
                 Duration.ofSeconds(5));
         ControlSession.Dependencies sessions = new ControlSession.Dependencies(registry, broker, commands, queries,
@@ -171,7 +173,7 @@ class TunnelServerTest {
                 clock, Duration.ofSeconds(1), Duration.ofSeconds(5), 1000);
         service = new TunnelService(new AgentJoiner(commands, events, credentials, Duration.ofSeconds(5)), sessions);
         GatewayProperties properties = new GatewayProperties(0, "127.0.0.1", null, Duration.ofSeconds(1), null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
         server = new TunnelServer(properties, tls, service, new AgentAuthenticator(credentials), registry);
         server.start();
         dispatcher = new OperationDispatcher(registry);
@@ -497,7 +499,7 @@ class TunnelServerTest {
     }
 
     @Test
-    void channelsAreNotImplementedYet() {
+    void aChannelNoRequestIsWaitingForIsRefused() {
         JoinResponse joined = join(token.encode());
         BlockingQueue<Status> closed = new LinkedBlockingQueue<>();
         StreamObserver<ChannelFrame> frames = stub(joined).channel(new StreamObserver<>() {
@@ -518,8 +520,8 @@ class TunnelServerTest {
         frames.onNext(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId("ch-1")).build());
 
         Status status = poll(closed);
-        assertThat(status.getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-        assertThat(status.getDescription()).isEqualTo("channels arrive with the terminal feature");
+        assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(status.getDescription()).contains("no channel ch-1 is waiting");
         assertThat(meters.get("rde.tunnel.channels.open").gauge().value()).isZero();
     }
 
@@ -584,7 +586,8 @@ class TunnelServerTest {
                 .addAllInventory(inventory)).build());
         GatewayMessage welcome = stream.next();
         assertThat(welcome.hasWelcome()).as("first gateway message is a Welcome: %s", welcome).isTrue();
-        assertThat(welcome.getWelcome().getVersion()).isEqualTo(ProtocolVersions.current());
+        // These test agents speak 1.0: the gateway answers with the version both speak.
+        assertThat(welcome.getWelcome().getVersion()).isEqualTo(ProtocolVersion.newBuilder().setMajor(1).setMinor(0).build());
         assertThat(welcome.getWelcome().getHeartbeatIntervalSeconds()).isEqualTo(1);
         return stream;
     }

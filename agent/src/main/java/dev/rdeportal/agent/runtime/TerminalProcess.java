@@ -6,8 +6,23 @@ import java.time.Duration;
 import java.util.OptionalInt;
 
 /**
- * A process attached to a terminal inside a workspace: a PTY locally, an exec with a TTY in
- * Kubernetes. Output is the terminal's combined output (a TTY has no separate stderr).
+ * A process attached to a terminal inside a workspace: a PTY locally (pty4j), an exec with a TTY
+ * in Kubernetes (fabric8 {@code exec().withTTY()}: stdin, stdout, the resize channel, the status
+ * channel). Output is the terminal's combined output (a TTY has no separate stderr).
+ *
+ * <p>The contract the terminal sessions rely on:
+ * <ul>
+ *   <li>{@link #output()} is read by one thread, blocking, and ends (EOF or an
+ *       {@link java.io.IOException}) once the process is gone, or the terminal is closed;</li>
+ *   <li>{@link #input()} is written by one other thread; a write may block while the process
+ *       does not read (that back-pressure reaches the client);</li>
+ *   <li>{@link #waitFor} then yields the exit status if there is one (Kubernetes: the status
+ *       channel's exit code);</li>
+ *   <li>{@link #resize} may be called at any time from any thread and may apply asynchronously;</li>
+ *   <li>{@link #close} ends the process and whatever it started (locally SIGTERM, then SIGKILL
+ *       after a grace period; in Kubernetes closing the exec alone would leave the shell running
+ *       in the pod, so an implementation must also end it there).</li>
+ * </ul>
  */
 public interface TerminalProcess extends AutoCloseable {
 

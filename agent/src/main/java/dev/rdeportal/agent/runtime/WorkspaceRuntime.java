@@ -43,9 +43,14 @@ public interface WorkspaceRuntime extends AutoCloseable {
     Optional<InetSocketAddress> portAddress(String workspaceId, int port);
 
     /**
-     * Opens a terminal in a running workspace.
+     * Opens a terminal in a running workspace: a login shell (or {@code command} run by one) in
+     * the workspace's home directory, with the workspace's environment and {@code TERM} set, on a
+     * TTY of {@code cols} x {@code rows} from its first instruction. Must not be called on a thread
+     * that may not block (starting an exec takes a round trip to the cluster).
      *
      * @param command empty for a login shell, else a command run by a login shell
+     * @throws WorkspaceRuntimeException when the workspace is unknown or not running; its message
+     *                                   is shown to the user
      */
     TerminalProcess openTerminal(String workspaceId, String command, int cols, int rows);
 

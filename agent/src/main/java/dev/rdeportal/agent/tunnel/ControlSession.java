@@ -59,7 +59,7 @@ final class ControlSession implements ClientResponseObserver<AgentMessage, Gatew
     private final CompletableFuture<Ended> ended = new CompletableFuture<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.CONNECTING);
     private volatile ClientCallStreamObserver<AgentMessage> requestStream;
-    private volatile OutboundQueue outbound;
+    private volatile OutboundQueue<AgentMessage> outbound;
     private volatile ScheduledFuture<?> heartbeats;
     private volatile boolean welcomed;
     private volatile Status abortStatus;
@@ -95,7 +95,7 @@ final class ControlSession implements ClientResponseObserver<AgentMessage, Gatew
     @Override
     public void beforeStart(ClientCallStreamObserver<AgentMessage> stream) {
         requestStream = stream;
-        outbound = new OutboundQueue(stream, config.outboundCapacity());
+        outbound = new OutboundQueue<>(stream, config.outboundCapacity());
         stream.disableAutoRequestWithInitial(1);
         stream.setOnReadyHandler(() -> outbound.drain());
     }
@@ -109,6 +109,10 @@ final class ControlSession implements ClientResponseObserver<AgentMessage, Gatew
                 case HEARTBEAT -> lastGatewayHeartbeatMillis = clock.millis();
                 case OPEN_CHANNEL -> channelHandler.open(message.getOpenChannel(), gateway,
                         refused -> send(AgentMessage.newBuilder().setChannelRefused(refused).build()));
+                case LIST_TERMINAL_SESSIONS -> send(AgentMessage.newBuilder()
+                        .setTerminalSessions(channelHandler.list(message.getListTerminalSessions())).build());
+                case CLOSE_TERMINAL_SESSION -> send(AgentMessage.newBuilder()
+                        .setTerminalSessionClosed(channelHandler.close(message.getCloseTerminalSession())).build());
                 default -> log.debug("ignoring gateway message {}", message.getBodyCase());
             }
         } catch (RuntimeException e) {
@@ -155,7 +159,7 @@ final class ControlSession implements ClientResponseObserver<AgentMessage, Gatew
     }
 
     private void send(AgentMessage message) {
-        OutboundQueue queue = outbound;
+        OutboundQueue<AgentMessage> queue = outbound;
         if (queue == null || queue.offer(message)) {
             return;
         }
@@ -173,7 +177,7 @@ final class ControlSession implements ClientResponseObserver<AgentMessage, Gatew
             return;
         }
         stopHeartbeats();
-        OutboundQueue queue = outbound;
+        OutboundQueue<AgentMessage> queue = outbound;
         if (queue != null) {
             queue.finish();
         }
@@ -204,7 +208,7 @@ final class ControlSession implements ClientResponseObserver<AgentMessage, Gatew
     private void end(Status status) {
         state.set(State.DONE);
         stopHeartbeats();
-        OutboundQueue queue = outbound;
+        OutboundQueue<AgentMessage> queue = outbound;
         if (queue != null) {
             queue.discard();
         }

@@ -31,14 +31,21 @@ final class OperationDispatcher {
     private final WorkspaceRuntime runtime;
     private final OperationJournal journal;
     private final Executor workers;
+    private final Consumer<String> ending;
     /** Per workspace, the completion of its most recently queued operation; guarded by {@code this}. */
     private final Map<String, CompletableFuture<Void>> tails = new HashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
 
     OperationDispatcher(WorkspaceRuntime runtime, OperationJournal journal, Executor workers) {
+        this(runtime, journal, workers, workspaceId -> { });
+    }
+
+    /** @param ending told before a workspace is stopped or deleted, so its terminals end first */
+    OperationDispatcher(WorkspaceRuntime runtime, OperationJournal journal, Executor workers, Consumer<String> ending) {
         this.runtime = runtime;
         this.journal = journal;
         this.workers = workers;
+        this.ending = ending;
     }
 
     /** Queues an operation; {@code reply} gets exactly one result, on a worker thread. */
@@ -103,8 +110,12 @@ final class OperationDispatcher {
             WorkspaceState state = switch (operation.getKind()) {
                 case OPERATION_KIND_PROVISION -> runtime.provision(ProtoMapping.spec(operation.getSpec()));
                 case OPERATION_KIND_START -> runtime.start(ProtoMapping.spec(operation.getSpec()));
-                case OPERATION_KIND_STOP -> runtime.stop(WorkspaceSpec.requireValidId(workspaceId));
+                case OPERATION_KIND_STOP -> {
+                    ending.accept(WorkspaceSpec.requireValidId(workspaceId));
+                    yield runtime.stop(workspaceId);
+                }
                 case OPERATION_KIND_DELETE -> {
+                    ending.accept(WorkspaceSpec.requireValidId(workspaceId));
                     runtime.delete(WorkspaceSpec.requireValidId(workspaceId));
                     yield WorkspaceState.missing(workspaceId);
                 }

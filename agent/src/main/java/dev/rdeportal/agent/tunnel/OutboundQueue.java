@@ -1,29 +1,28 @@
 package dev.rdeportal.agent.tunnel;
 
-import dev.rdeportal.proto.v1.AgentMessage;
 import io.grpc.stub.ClientCallStreamObserver;
 import java.util.ArrayDeque;
 
 /**
- * Messages to the gateway, written only while the transport is ready so that gRPC never buffers
+ * Messages to the gateway (control or channel stream), written only while the transport is ready so that gRPC never buffers
  * without bound. Messages are small and few; a full queue means the gateway stopped reading, and
  * the caller tears the stream down. Callers on any thread; {@code onNext} is never concurrent.
  */
-final class OutboundQueue {
+public final class OutboundQueue<T> {
 
-    private final ClientCallStreamObserver<AgentMessage> stream;
+    private final ClientCallStreamObserver<T> stream;
     private final int capacity;
-    private final ArrayDeque<AgentMessage> queue = new ArrayDeque<>();
+    private final ArrayDeque<T> queue = new ArrayDeque<>();
     private boolean halfCloseRequested;
     private boolean closed;
 
-    OutboundQueue(ClientCallStreamObserver<AgentMessage> stream, int capacity) {
+    public OutboundQueue(ClientCallStreamObserver<T> stream, int capacity) {
         this.stream = stream;
         this.capacity = capacity;
     }
 
     /** False when the queue is full or closed; the message is then dropped. */
-    synchronized boolean offer(AgentMessage message) {
+    public synchronized boolean offer(T message) {
         if (closed || halfCloseRequested || queue.size() >= capacity) {
             return false;
         }
@@ -33,7 +32,7 @@ final class OutboundQueue {
     }
 
     /** Runs on the transport's onReady callback and after each offer. */
-    synchronized void drain() {
+    public synchronized void drain() {
         if (closed) {
             return;
         }
@@ -42,23 +41,28 @@ final class OutboundQueue {
         }
         if (halfCloseRequested && queue.isEmpty()) {
             closed = true;
-            stream.onCompleted();
+            try {
+                stream.onCompleted();
+            } catch (RuntimeException alreadyBroken) {
+                // The stream failed on the other side before our goodbye (some transports throw
+                // instead of ignoring it): there is nothing left to close.
+            }
         }
     }
 
     /** Sends what is queued, then half-closes: the graceful end of the stream. */
-    synchronized void finish() {
+    public synchronized void finish() {
         halfCloseRequested = true;
         drain();
     }
 
     /** The stream ended; nothing more can be sent. */
-    synchronized void discard() {
+    public synchronized void discard() {
         closed = true;
         queue.clear();
     }
 
-    synchronized int size() {
+    public synchronized int size() {
         return queue.size();
     }
 }

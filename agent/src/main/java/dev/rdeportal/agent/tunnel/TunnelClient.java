@@ -76,7 +76,8 @@ public final class TunnelClient {
         this.clock = clock;
         this.workers = workers;
         this.scheduler = scheduler;
-        this.dispatcher = new OperationDispatcher(runtime, journal, workers);
+        this.dispatcher = new OperationDispatcher(runtime, journal, workers,
+                workspaceId -> channelHandler.workspaceEnded(workspaceId, "workspace stopped"));
     }
 
     /**

@@ -6,7 +6,10 @@ import dev.rdeportal.agent.runtime.TerminalProcess;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +18,8 @@ import org.slf4j.LoggerFactory;
 final class PtyTerminal implements TerminalProcess {
 
     private static final Logger log = LoggerFactory.getLogger("rde.agent.runtime.local.pty");
+
+    private static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
     private final String workspaceId;
     private final PtyProcess process;
@@ -59,7 +64,14 @@ final class PtyTerminal implements TerminalProcess {
     public void close() {
         // Programs started from the shell share its session; end them too, not only the shell.
         // (pty4j's process does not support toHandle(); look it up by pid.)
-        ProcessHandle.of(process.pid()).ifPresent(h -> h.descendants().forEach(ProcessHandle::destroy));
+        List<ProcessHandle> tree = ProcessHandle.of(process.pid())
+                .map(h -> Stream.concat(h.descendants(), Stream.of(h)).toList())
+                .orElse(List.of());
+        tree.forEach(ProcessHandle::destroy);
         process.destroy();
+        // An interactive shell ignores SIGTERM, as do many programs in a terminal: whatever is still
+        // there after a grace period is killed, without blocking the caller.
+        CompletableFuture.delayedExecutor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(() ->
+                tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly));
     }
 }

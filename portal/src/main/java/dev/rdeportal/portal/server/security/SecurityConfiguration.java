@@ -31,7 +31,8 @@ import reactor.core.publisher.Mono;
 /**
  * Every {@code /api/v1} call carries a bearer JWT from the configured issuer, verified on every
  * request: signature with an allow-listed algorithm, {@code iss}, {@code aud}, {@code exp} and
- * {@code nbf}. The caller's principal name is their email; bootstrap admins get ROLE_ADMIN.
+ * {@code nbf}. The caller's principal name is their email; bootstrap admins get ROLE_ADMIN. The
+ * one exception is the terminal WebSocket, whose credential is a one-time ticket.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -49,6 +50,9 @@ class SecurityConfiguration {
                 .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/api/v1/auth/config").permitAll()
+                        // Browsers cannot put a bearer token on a WebSocket: the terminal endpoint
+                        // checks the Origin and a one-time ticket itself (tunnel-gateway).
+                        .pathMatchers(HttpMethod.GET, "/api/v1/workspaces/*/terminal").permitAll()
                         .pathMatchers(HttpMethod.POST, "/api/v1/blueprints").hasRole("ADMIN")
                         .pathMatchers(HttpMethod.PUT, "/api/v1/blueprints/**").hasRole("ADMIN")
                         .pathMatchers("/api/v1/clusters/**", "/api/v1/clusters").hasRole("ADMIN")

@@ -1,0 +1,310 @@
+package dev.rdeportal.gateway.channel;
+
+import dev.rdeportal.proto.ProtocolVersions;
+import dev.rdeportal.proto.v1.Ack;
+import dev.rdeportal.proto.v1.ChannelFrame;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+
+/**
+ * The gateway's end of one {@code Channel} stream, as a forward-only state machine
+ * {@code AWAITING_OPEN → OPEN → DONE}.
+ *
+ * <p>Flow control is credit-based (see {@code Ack} in tunnel.proto) on top of gRPC's manual flow
+ * control:
+ * <ul>
+ *   <li>agent → client: every frame is taken off the stream at once ({@code request(1)} per frame),
+ *       so this stream never holds the HTTP/2 connection window the agent's other channels share;
+ *       the agent's credit bounds what waits in {@link #frames()}. The relay {@link #acknowledge}s
+ *       a frame once the client's socket has taken it, which is what lets the agent send more.</li>
+ *   <li>client → agent: {@link #forward} requests one frame at a time from the client, and only
+ *       while the agent's credit lasts and the outbound queue is short; frames leave only while
+ *       the stream is ready.</li>
+ * </ul>
+ * A slow client therefore slows its own terminal, and nothing else.
+ */
+public final class AgentChannel implements StreamObserver<ChannelFrame> {
+
+    private static final Logger log = LoggerFactory.getLogger("rde.gateway.channel");
+
+    /** Frames queued toward the agent before the client is asked for more. */
+    static final int MAX_QUEUED_FRAMES = 64;
+    // The agent's credit bounds data frames; a few control frames (ready, close) come on top.
+    private static final int MAX_BUFFERED_FRAMES = ProtocolVersions.CHANNEL_WINDOW_BYTES / 256 + 64;
+
+    enum State { AWAITING_OPEN, OPEN, DONE }
+
+    private final String agentId;
+    private final ServerCallStreamObserver<ChannelFrame> call;
+    private final Sinks.Many<ChannelFrame> inbound =
+            Sinks.many().unicast().onBackpressureBuffer(Queues.<ChannelFrame>get(MAX_BUFFERED_FRAMES).get());
+    private final ArrayDeque<ChannelFrame> outbound = new ArrayDeque<>();
+    private final Matcher matcher;
+    private final Runnable onEnd;
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+    // Guarded by this.
+    private State state = State.AWAITING_OPEN;
+    private String channelId;
+    private long unackedToAgent;
+    private Forwarder forwarder;
+    private boolean matched;
+
+    /**
+     * Matches the first frame's channel id to the request waiting for it; false if none is. Only
+     * a matched channel's end is reported to {@code onEnd}.
+     */
+    interface Matcher {
+        boolean match(String agentId, String channelId, AgentChannel channel);
+    }
+
+    AgentChannel(String agentId, ServerCallStreamObserver<ChannelFrame> call, Matcher matcher, Runnable onEnd) {
+        this.agentId = agentId;
+        this.call = call;
+        this.matcher = matcher;
+        this.onEnd = onEnd;
+    }
+
+    /** Hooks the call; must run before the rpc method returns. */
+    void start() {
+        call.disableAutoRequest();
+        call.setOnReadyHandler(this::drain);
+        call.setOnCancelHandler(() -> end(null));
+        call.request(1);
+    }
+
+    public synchronized String channelId() {
+        return channelId;
+    }
+
+    public String agentId() {
+        return agentId;
+    }
+
+    synchronized State state() {
+        return state;
+    }
+
+    // ---- from the agent ----------------------------------------------------------------------
+
+    @Override
+    public void onNext(ChannelFrame frame) {
+        State current = state();
+        if (current == State.DONE) {
+            return;
+        }
+        if (current == State.AWAITING_OPEN) {
+            String id = frame.hasOpen() ? frame.getOpen().getChannelId() : "";
+            synchronized (this) {
+                channelId = id;
+                state = State.OPEN;
+            }
+            if (id.isEmpty() || !matcher.match(agentId, id, this)) {
+                fail(Status.NOT_FOUND.withDescription(id.isEmpty()
+                        ? "the first channel frame must be a ChannelOpen"
+                        : "no channel " + id + " is waiting for agent " + agentId));
+                return;
+            }
+            synchronized (this) {
+                matched = true;
+            }
+            call.request(1);
+            return;
+        }
+        if (frame.hasAck()) {
+            synchronized (this) {
+                unackedToAgent = Math.max(0, unackedToAgent - frame.getAck().getBytes());
+            }
+            pull();
+        } else {
+            Sinks.EmitResult result;
+            synchronized (this) {
+                result = inbound.tryEmitNext(frame);
+            }
+            if (result.isFailure() && result != Sinks.EmitResult.FAIL_CANCELLED) {
+                fail(Status.RESOURCE_EXHAUSTED.withDescription("agent sent beyond its credit"));
+                return;
+            }
+        }
+        call.request(1);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        end(null);
+    }
+
+    @Override
+    public void onCompleted() {
+        // The agent ended its side (after a Close frame, normally): end ours too.
+        end(Status.OK);
+    }
+
+    /**
+     * What the agent sends: ready, data, close. Completes when the agent's stream ends; a stream
+     * that ends without a close frame lost its agent. One subscriber.
+     */
+    public Flux<ChannelFrame> frames() {
+        return inbound.asFlux();
+    }
+
+    /** The client has taken a data frame of {@code dataBytes}: the agent may send that much more. */
+    public void acknowledge(int dataBytes) {
+        send(ChannelFrame.newBuilder()
+                .setAck(Ack.newBuilder().setBytes(ProtocolVersions.channelCost(dataBytes)))
+                .build());
+    }
+
+    // ---- to the agent ------------------------------------------------------------------------
+
+    /**
+     * Sends the client's frames (data, resize) to the agent, pulling one at a time while the
+     * credit lasts. Completes when {@code frames} completes; cancelling it stops pulling.
+     */
+    public Mono<Void> forward(Flux<ChannelFrame> frames) {
+        return Mono.create(done -> {
+            Forwarder f = new Forwarder(done::success, done::error);
+            synchronized (this) {
+                forwarder = f;
+            }
+            done.onCancel(f::dispose);
+            frames.subscribe(f);
+        });
+    }
+
+    private void send(ChannelFrame frame) {
+        synchronized (this) {
+            if (state != State.OPEN) {
+                return;
+            }
+            if (frame.hasData()) {
+                unackedToAgent += ProtocolVersions.channelCost(frame.getData().size());
+            }
+            outbound.add(frame);
+        }
+        drain();
+    }
+
+    /** On the transport's ready callback and after every send: writes while the stream is ready. */
+    private void drain() {
+        synchronized (this) {
+            while (state == State.OPEN && !outbound.isEmpty() && call.isReady()) {
+                call.onNext(outbound.poll());
+            }
+        }
+        pull();
+    }
+
+    private void pull() {
+        Forwarder f;
+        synchronized (this) {
+            f = forwarder;
+            if (f == null || state != State.OPEN || f.requested
+                    || unackedToAgent >= ProtocolVersions.CHANNEL_WINDOW_BYTES || outbound.size() >= MAX_QUEUED_FRAMES) {
+                return;
+            }
+            f.requested = true;
+        }
+        f.request(1);
+    }
+
+    private final class Forwarder extends BaseSubscriber<ChannelFrame> {
+
+        private final Runnable completed;
+        private final Consumer<Throwable> failed;
+        private volatile boolean requested; // written under AgentChannel.this
+
+        Forwarder(Runnable completed, Consumer<Throwable> failed) {
+            this.completed = completed;
+            this.failed = failed;
+        }
+
+        @Override
+        protected void hookOnSubscribe(Subscription subscription) {
+            pull();
+        }
+
+        @Override
+        protected void hookOnNext(ChannelFrame frame) {
+            synchronized (AgentChannel.this) {
+                requested = false;
+            }
+            send(frame);
+            pull();
+        }
+
+        @Override
+        protected void hookOnComplete() {
+            completed.run();
+        }
+
+        @Override
+        protected void hookOnError(Throwable error) {
+            failed.accept(error);
+        }
+    }
+
+    // ---- end ---------------------------------------------------------------------------------
+
+    /** The client left: the agent detaches (the terminal session lives on). */
+    public void close() {
+        end(Status.OK);
+    }
+
+    void fail(Status status) {
+        end(status);
+    }
+
+    /** Completes once the stream is over. */
+    public CompletableFuture<Void> ended() {
+        return ended;
+    }
+
+    /** {@code status}: how to end our side; null when the call is already gone. */
+    private void end(Status status) {
+        boolean wasMatched;
+        synchronized (this) {
+            if (state == State.DONE) {
+                return;
+            }
+            state = State.DONE;
+            wasMatched = matched;
+            outbound.clear();
+            inbound.tryEmitComplete();
+            try {
+                if (status != null && status.isOk()) {
+                    call.onCompleted();
+                } else if (status != null) {
+                    call.onError(status.asRuntimeException());
+                }
+            } catch (RuntimeException e) {
+                // The call may have been cancelled meanwhile: nothing left to tell the agent.
+                log.debug("channel {} of agent {}: ending the call: {}", channelId, agentId, e.toString());
+            }
+        }
+        // The forwarder is left alone: it stops pulling now that the channel is DONE. Cancelling it
+        // would cancel the client's inbound stream, which closes a WebSocket at once, before the
+        // relay has told the client why the terminal ended.
+        if (wasMatched) {
+            onEnd.run();
+        }
+        ended.complete(null);
+    }
+
+    @Override
+    public String toString() {
+        return "channel " + channelId() + " of agent " + agentId;
+    }
+}

@@ -1,0 +1,229 @@
+package dev.rdeportal.gateway.channel;
+
+import dev.rdeportal.proto.v1.AgentMessage;
+import dev.rdeportal.proto.v1.ChannelFrame;
+import dev.rdeportal.proto.v1.ChannelKind;
+import dev.rdeportal.proto.v1.ChannelRefused;
+import dev.rdeportal.proto.v1.CloseTerminalSession;
+import dev.rdeportal.proto.v1.GatewayMessage;
+import dev.rdeportal.proto.v1.ListTerminalSessions;
+import dev.rdeportal.proto.v1.OpenChannel;
+import dev.rdeportal.proto.v1.TerminalSessionInfo;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pairs a client (a browser's WebSocket) with the agent's {@code Channel} stream for it, and asks
+ * agents about their terminal sessions. See the package documentation for the picture.
+ *
+ * <p>A channel request waits at most {@code openTimeout} for the agent to dial back. Only the
+ * agent that was asked may answer: a channel id is matched together with the agent id of the
+ * stream's credential, so one agent cannot take over another's channel.
+ */
+public final class ChannelBroker {
+
+    private static final Logger log = LoggerFactory.getLogger("rde.gateway.channel");
+
+    private final Function<String, Optional<? extends AgentLink>> agents;
+    private final Duration openTimeout;
+    private final Duration callTimeout;
+    private final Supplier<String> ids;
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<String, Reply> replies = new ConcurrentHashMap<>();
+    private final AtomicInteger openChannels = new AtomicInteger();
+    private final Counter bytesIn;
+    private final Counter bytesOut;
+
+    private record Pending(String agentId, CompletableFuture<AgentChannel> channel) {
+    }
+
+    private record Reply(String agentId, CompletableFuture<AgentMessage> answer) {
+    }
+
+    /**
+     * @param agents      the connected agent of a cluster, if any
+     * @param openTimeout how long a channel request waits for the agent to dial back
+     * @param callTimeout how long a question about sessions waits for the agent's answer
+     */
+    public ChannelBroker(MeterRegistry meters, Function<String, Optional<? extends AgentLink>> agents,
+                         Duration openTimeout, Duration callTimeout, Supplier<String> ids) {
+        this.agents = agents;
+        this.openTimeout = openTimeout;
+        this.callTimeout = callTimeout;
+        this.ids = ids;
+        Gauge.builder("rde.tunnel.channels.open", openChannels, AtomicInteger::get)
+                .description("terminal and preview channels currently relayed")
+                .register(meters);
+        // "in" flows into the workspace (keystrokes), "out" comes out of it (what the terminal shows).
+        bytesIn = Counter.builder("rde.tunnel.bytes").description("bytes relayed through channels")
+                .tag("direction", "in").tag("kind", "terminal").baseUnit("bytes").register(meters);
+        bytesOut = Counter.builder("rde.tunnel.bytes").description("bytes relayed through channels")
+                .tag("direction", "out").tag("kind", "terminal").baseUnit("bytes").register(meters);
+    }
+
+    /** Channels currently relayed. */
+    public int openChannels() {
+        return openChannels.get();
+    }
+
+    /** Counts terminal bytes: {@code toWorkspace} for keystrokes, else output. */
+    public void countTerminalBytes(boolean toWorkspace, int bytes) {
+        (toWorkspace ? bytesIn : bytesOut).increment(bytes);
+    }
+
+    // ---- opening a channel -----------------------------------------------------------------
+
+    /**
+     * Asks the cluster's agent to open a terminal channel. Completes with the channel once the
+     * agent dialed it, or with a {@link ChannelUnavailableException} saying why not.
+     */
+    public CompletableFuture<AgentChannel> openTerminal(String clusterId, String workspaceId, String user,
+                                                        String command, int cols, int rows, String sessionId) {
+        Optional<? extends AgentLink> agent = agents.apply(clusterId);
+        if (agent.isEmpty()) {
+            return CompletableFuture.failedFuture(new ChannelUnavailableException("the workspace's agent is not connected"));
+        }
+        AgentLink link = agent.get();
+        if (link.protocolMinor() < 1) {
+            return CompletableFuture.failedFuture(new ChannelUnavailableException(
+                    "the workspace's agent is too old for terminals (protocol 1." + link.protocolMinor() + ")"));
+        }
+        String channelId = ids.get();
+        CompletableFuture<AgentChannel> channel = new CompletableFuture<>();
+        pending.put(channelId, new Pending(link.agentId(), channel));
+        channel.orTimeout(openTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((c, e) -> pending.remove(channelId));
+        OpenChannel request = OpenChannel.newBuilder()
+                .setChannelId(channelId)
+                .setWorkspaceId(workspaceId)
+                .setKind(ChannelKind.CHANNEL_KIND_TERMINAL)
+                .setCommand(command == null ? "" : command)
+                .setCols(Math.max(cols, 0))
+                .setRows(Math.max(rows, 0))
+                .setSessionId(sessionId == null ? "" : sessionId)
+                .setUser(user)
+                .build();
+        if (!link.deliver(GatewayMessage.newBuilder().setOpenChannel(request).build())) {
+            channel.completeExceptionally(new ChannelUnavailableException("the workspace's agent is not connected"));
+        }
+        return channel.handle((c, e) -> {
+            if (e == null) {
+                return c;
+            }
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof TimeoutException) {
+                log.warn("agent {} did not open channel {} for workspace {} within {}s", link.agentId(), channelId,
+                        workspaceId, openTimeout.toSeconds());
+                throw new ChannelUnavailableException("the agent did not open the terminal within "
+                        + openTimeout.toSeconds() + "s");
+            }
+            throw cause instanceof RuntimeException r ? r : new ChannelUnavailableException(cause.toString());
+        });
+    }
+
+    /** An agent dialed a channel stream; the first frame names the channel it answers. */
+    public StreamObserver<ChannelFrame> accept(String agentId, ServerCallStreamObserver<ChannelFrame> toAgent) {
+        AgentChannel channel = new AgentChannel(agentId, toAgent, this::match, openChannels::decrementAndGet);
+        channel.start();
+        return channel;
+    }
+
+    private boolean match(String agentId, String channelId, AgentChannel channel) {
+        Pending waiting = pending.get(channelId);
+        if (waiting == null || !waiting.agentId().equals(agentId)) {
+            log.warn("agent {} dialed channel {}, which no request of it is waiting for", agentId, channelId);
+            return false;
+        }
+        pending.remove(channelId, waiting);
+        // Counted before completing: the relay may end the channel (and uncount it) at once.
+        openChannels.incrementAndGet();
+        if (!waiting.channel().complete(channel)) {
+            openChannels.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** The agent could not open a channel the gateway asked for: the client is told its reason. */
+    public void refused(String agentId, ChannelRefused refused) {
+        Pending waiting = pending.get(refused.getChannelId());
+        if (waiting == null || !waiting.agentId().equals(agentId)) {
+            return;
+        }
+        log.info("agent {} refused channel {}: {}", agentId, refused.getChannelId(), refused.getReason());
+        waiting.channel().completeExceptionally(new ChannelUnavailableException(refused.getReason()));
+    }
+
+    // ---- questions about terminal sessions ---------------------------------------------------
+
+    /** The user's terminal sessions in a workspace, as the cluster's agent knows them. */
+    public CompletableFuture<List<TerminalSessionInfo>> terminalSessions(String clusterId, String workspaceId, String user) {
+        String requestId = ids.get();
+        return ask(clusterId, requestId, GatewayMessage.newBuilder().setListTerminalSessions(ListTerminalSessions.newBuilder()
+                        .setRequestId(requestId).setWorkspaceId(workspaceId).setUser(user)).build())
+                .thenApply(answer -> answer.getTerminalSessions().getSessionsList());
+    }
+
+    /** Closes one of the user's sessions; false when there is no such session. */
+    public CompletableFuture<Boolean> closeTerminalSession(String clusterId, String workspaceId, String user,
+                                                           String sessionId) {
+        String requestId = ids.get();
+        return ask(clusterId, requestId, GatewayMessage.newBuilder().setCloseTerminalSession(CloseTerminalSession.newBuilder()
+                        .setRequestId(requestId).setWorkspaceId(workspaceId).setUser(user).setSessionId(sessionId)).build())
+                .thenApply(answer -> answer.getTerminalSessionClosed().getFound());
+    }
+
+    private CompletableFuture<AgentMessage> ask(String clusterId, String requestId, GatewayMessage question) {
+        Optional<? extends AgentLink> agent = agents.apply(clusterId);
+        if (agent.isEmpty()) {
+            return CompletableFuture.failedFuture(new ChannelUnavailableException("the workspace's agent is not connected"));
+        }
+        if (agent.get().protocolMinor() < 1) {
+            return CompletableFuture.failedFuture(new ChannelUnavailableException(
+                    "the workspace's agent is too old for terminal sessions"));
+        }
+        CompletableFuture<AgentMessage> answer = new CompletableFuture<>();
+        replies.put(requestId, new Reply(agent.get().agentId(), answer));
+        answer.orTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((a, e) -> replies.remove(requestId));
+        if (!agent.get().deliver(question)) {
+            answer.completeExceptionally(new ChannelUnavailableException("the workspace's agent is not connected"));
+        }
+        return answer.exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                unwrap(e) instanceof TimeoutException
+                        ? new ChannelUnavailableException("the workspace's agent did not answer in time")
+                        : unwrap(e)));
+    }
+
+    /** An answer to a question about sessions; accepted only from the agent that was asked. */
+    public void answered(String agentId, AgentMessage message) {
+        String requestId = switch (message.getBodyCase()) {
+            case TERMINAL_SESSIONS -> message.getTerminalSessions().getRequestId();
+            case TERMINAL_SESSION_CLOSED -> message.getTerminalSessionClosed().getRequestId();
+            default -> "";
+        };
+        Reply waiting = replies.get(requestId);
+        if (waiting != null && waiting.agentId().equals(agentId)) {
+            waiting.answer().complete(message);
+        }
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+}

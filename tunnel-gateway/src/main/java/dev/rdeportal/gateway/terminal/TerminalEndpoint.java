@@ -1,0 +1,53 @@
+package dev.rdeportal.gateway.terminal;
+
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebHandler;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code GET /api/v1/workspaces/{id}/terminal}: checks the Origin before anything is upgraded,
+ * then hands the request to the WebSocket handshake. No bearer token here (a browser cannot put one
+ * on a WebSocket); the one-time ticket that follows is the credential, and the Origin check keeps
+ * other sites' pages from using a ticket they might have got hold of.
+ */
+final class TerminalEndpoint implements WebHandler {
+
+    private static final Logger log = LoggerFactory.getLogger("rde.gateway.terminal");
+
+    static final String PATH_PATTERN = "/api/v1/workspaces/*/terminal";
+
+    private final WebSocketService upgrades;
+    private final TerminalWebSocketHandler handler;
+    private final List<String> allowedOrigins;
+
+    TerminalEndpoint(WebSocketService upgrades, TerminalWebSocketHandler handler, List<String> allowedOrigins) {
+        this.upgrades = upgrades;
+        this.handler = handler;
+        this.allowedOrigins = allowedOrigins.stream().map(TerminalProperties::origin).toList();
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange) {
+        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        String workspaceId = path.substring("/api/v1/workspaces/".length(), path.length() - "/terminal".length());
+        String clientIp = ClientIp.of(exchange);
+        String origin = exchange.getRequest().getHeaders().getOrigin();
+        if (origin == null || !allowedOrigins.contains(TerminalProperties.origin(origin))) {
+            log.warn("terminal WebSocket for workspace {} from {} refused: origin {} is not allowed",
+                    WorkspaceAccess.validId(workspaceId) ? workspaceId : "(invalid id)", clientIp,
+                    origin == null ? "missing" : "'" + origin.replaceAll("[^\\x20-\\x7e]", "?") + "'");
+            exchange.getResponse().setStatusCode(HttpStatus.FORBIDDEN);
+            return exchange.getResponse().setComplete();
+        }
+        if (!WorkspaceAccess.validId(workspaceId)) {
+            exchange.getResponse().setStatusCode(HttpStatus.NOT_FOUND);
+            return exchange.getResponse().setComplete();
+        }
+        return upgrades.handleRequest(exchange, session -> handler.handle(session, workspaceId, clientIp));
+    }
+}

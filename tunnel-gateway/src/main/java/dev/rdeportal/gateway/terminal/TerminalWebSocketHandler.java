@@ -1,0 +1,329 @@
+package dev.rdeportal.gateway.terminal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import dev.rdeportal.domain.blueprint.Tool;
+import dev.rdeportal.domain.connection.TerminalSessionClosedEvent;
+import dev.rdeportal.domain.connection.TerminalSessionOpenedEvent;
+import dev.rdeportal.domain.connection.TerminalTicketRefusedEvent;
+import dev.rdeportal.gateway.channel.AgentChannel;
+import dev.rdeportal.gateway.channel.ChannelBroker;
+import dev.rdeportal.gateway.channel.ChannelUnavailableException;
+import dev.rdeportal.proto.ProtocolVersions;
+import dev.rdeportal.proto.v1.ChannelClose;
+import dev.rdeportal.proto.v1.ChannelFrame;
+import dev.rdeportal.proto.v1.Resize;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.util.UriComponentsBuilder;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * One terminal WebSocket, from ticket to exit:
+ * <pre>
+ *   AUTH (ticket: first text message, or ?ticket=) → REDEEM → OPEN channel → RELAY → EXIT
+ * </pre>
+ * Binary frames are raw terminal bytes both ways; text frames are control JSON ({@code resize}
+ * from the client; {@code ready} and {@code exit} from the server). Every way out ends with an
+ * {@code exit} message whose reason the client can show: the exit status, "workspace stopped",
+ * "ticket refused", the agent's reason for refusing, "agent disconnected".
+ *
+ * <p>Bytes are relayed in memory only. Output goes to the client one frame at a time, and the next
+ * is taken (and the agent credited) once the socket accepted the last, so a browser that reads
+ * slowly holds back its own terminal and nothing else.
+ */
+final class TerminalWebSocketHandler {
+
+    private static final Logger log = LoggerFactory.getLogger("rde.gateway.terminal");
+
+    private final TerminalTickets tickets;
+    private final ChannelBroker broker;
+    private final TerminalAudit audit;
+    private final WorkspaceAccess access;
+    private final Clock clock;
+    private final Duration authTimeout;
+    private final ObjectMapper json = new ObjectMapper();
+
+    TerminalWebSocketHandler(TerminalTickets tickets, ChannelBroker broker, TerminalAudit audit, WorkspaceAccess access,
+                             Clock clock, Duration authTimeout) {
+        this.tickets = tickets;
+        this.broker = broker;
+        this.audit = audit;
+        this.access = access;
+        this.clock = clock;
+        this.authTimeout = authTimeout;
+    }
+
+    /** What the client asked for: from the auth message or the query. Its toString never shows the ticket. */
+    record Request(String ticket, String command, String session, int cols, int rows) {
+
+        static Request of(String ticket, String command, String session, String cols, String rows) {
+            return new Request(ticket, blankToEmpty(command), blankToEmpty(session), number(cols), number(rows));
+        }
+
+        @Override
+        public String toString() {
+            return "Request[session=" + session + ", cols=" + cols + ", rows=" + rows + "]";
+        }
+    }
+
+    /** A client message, copied out of the WebSocket frame (whose buffer is released after onNext). */
+    private record Inbound(String text, byte[] bytes) {
+
+        static Inbound copyOf(WebSocketMessage message) {
+            return switch (message.getType()) {
+                case TEXT -> new Inbound(message.getPayloadAsText(), null);
+                case BINARY -> {
+                    byte[] bytes = new byte[message.getPayload().readableByteCount()];
+                    message.getPayload().read(bytes);
+                    yield new Inbound(null, bytes);
+                }
+                default -> new Inbound(null, null);
+            };
+        }
+    }
+
+    /** @param workspaceId from the path; {@code clientIp} as decided before the upgrade */
+    Mono<Void> handle(WebSocketSession ws, String workspaceId, String clientIp) {
+        // Raw (still percent-encoded) values, decoded one by one: a malformed query must not throw here.
+        Map<String, String> query = UriComponentsBuilder.fromUri(ws.getHandshakeInfo().getUri()).build()
+                .getQueryParams().toSingleValueMap();
+        Flux<Inbound> inbound = ws.receive().map(Inbound::copyOf).filter(m -> m.text() != null || m.bytes() != null);
+        if (query.containsKey("ticket")) {
+            Request request = Request.of(decode(query.get("ticket")), decode(query.get("command")),
+                    decode(query.get("session")), query.get("cols"), query.get("rows"));
+            return serve(ws, workspaceId, clientIp, request, inbound);
+        }
+        return inbound
+                .timeout(Mono.delay(authTimeout), first -> Mono.never())
+                .switchOnFirst((first, all) -> {
+                    if (!first.hasValue()) {
+                        return Flux.empty();
+                    }
+                    Request request = auth(first.get());
+                    if (request == null) {
+                        return refuse(ws, workspaceId, clientIp, null, "no ticket in the first message").flux();
+                    }
+                    return serve(ws, workspaceId, clientIp, request, all.skip(1)).flux();
+                })
+                .onErrorResume(TimeoutException.class,
+                        e -> refuse(ws, workspaceId, clientIp, null, "no ticket within " + authTimeout.toSeconds() + "s"))
+                .then();
+    }
+
+    private Request auth(Inbound first) {
+        if (first.text() == null) {
+            return null;
+        }
+        try {
+            JsonNode node = json.readTree(first.text());
+            if (node == null || !"auth".equals(node.path("type").asText())) {
+                return null;
+            }
+            return Request.of(node.path("ticket").asText(null), node.path("command").asText(null),
+                    node.path("session").asText(null), node.path("cols").asText(null), node.path("rows").asText(null));
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private Mono<Void> serve(WebSocketSession ws, String workspaceId, String clientIp, Request request,
+                             Flux<Inbound> inbound) {
+        return Mono.fromCallable(() -> tickets.redeem(request.ticket(), workspaceId))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(redemption -> {
+                    if (redemption instanceof TerminalTickets.Refused refused) {
+                        return refuse(ws, workspaceId, clientIp, refused.user(), refused.reason());
+                    }
+                    TerminalTickets.Holder holder = ((TerminalTickets.Accepted) redemption).holder();
+                    return open(ws, holder, clientIp, request, inbound);
+                });
+    }
+
+    private Mono<Void> refuse(WebSocketSession ws, String workspaceId, String clientIp, String user, String reason) {
+        log.warn("terminal ticket for workspace {} from {} refused: {}", workspaceId, clientIp, reason);
+        return audit.record(new TerminalTicketRefusedEvent(workspaceId, user, reason), user, clientIp)
+                .then(exit(ws, null, "ticket refused", CloseStatus.POLICY_VIOLATION));
+    }
+
+    private Mono<Void> open(WebSocketSession ws, TerminalTickets.Holder holder, String clientIp, Request request,
+                            Flux<Inbound> inbound) {
+        return toolCommand(holder, request.command())
+                .flatMap(command -> Mono.fromFuture(() -> broker.openTerminal(holder.clusterId(), holder.workspaceId(),
+                        holder.user(), command, request.cols(), request.rows(), request.session())))
+                .flatMap(channel -> relay(ws, channel, holder, clientIp, request, inbound))
+                .onErrorResume(e -> unwrap(e) instanceof ChannelUnavailableException, e -> {
+                    log.info("terminal for workspace {} ({}) not opened: {}", holder.workspaceId(), holder.user(),
+                            unwrap(e).getMessage());
+                    return exit(ws, null, unwrap(e).getMessage(), CloseStatus.NORMAL);
+                });
+    }
+
+    /**
+     * {@code command} names one of the workspace's AI tools (API.md), never a command line: the
+     * tool's command comes from the blueprint the workspace was launched with. Empty: a login shell.
+     */
+    private Mono<String> toolCommand(TerminalTickets.Holder holder, String tool) {
+        if (tool.isEmpty()) {
+            return Mono.just("");
+        }
+        return access.owned(holder.workspaceId(), holder.user())
+                .map(view -> view.spec() == null ? List.<Tool>of() : view.spec().tools())
+                .flatMap(tools -> tools.stream().filter(t -> t.name().equals(tool)).findFirst()
+                        .map(t -> Mono.just(t.command()))
+                        .orElseGet(() -> Mono.error(new ChannelUnavailableException("this workspace has no tool named '"
+                                + tool + "'" + (tools.isEmpty() ? "" : "; it offers: "
+                                + String.join(", ", tools.stream().map(Tool::name).toList()))))));
+    }
+
+    private Mono<Void> relay(WebSocketSession ws, AgentChannel channel, TerminalTickets.Holder holder, String clientIp,
+                             Request request, Flux<Inbound> inbound) {
+        String connectionId = UUID.randomUUID().toString();
+        Instant openedAt = clock.instant();
+        AtomicReference<String> sessionId = new AtomicReference<>();
+        AtomicReference<ChannelClose> closed = new AtomicReference<>();
+
+        Mono<Void> toClient = channel.frames()
+                .takeUntil(ChannelFrame::hasClose)
+                .concatMap(frame -> switch (frame.getBodyCase()) {
+                    case READY -> {
+                        sessionId.set(frame.getReady().getSessionId());
+                        log.info("terminal session {} of workspace {} attached for {} from {}", sessionId.get(),
+                                holder.workspaceId(), holder.user(), clientIp);
+                        yield audit.record(new TerminalSessionOpenedEvent(holder.workspaceId(), connectionId,
+                                        sessionId.get(), holder.user(), clientIp, request.command(),
+                                        !request.session().isEmpty(), openedAt), holder.user(), clientIp)
+                                .then(ws.send(Mono.just(ws.textMessage(ready(sessionId.get())))));
+                    }
+                    case DATA -> {
+                        ByteString data = frame.getData();
+                        yield ws.send(Mono.just(ws.binaryMessage(factory -> factory.wrap(data.toByteArray()))))
+                                .then(Mono.fromRunnable(() -> {
+                                    channel.acknowledge(data.size());
+                                    broker.countTerminalBytes(false, data.size());
+                                }));
+                    }
+                    case CLOSE -> {
+                        closed.set(frame.getClose());
+                        yield ws.send(Mono.just(ws.textMessage(exitJson(frame.getClose()))));
+                    }
+                    default -> Mono.empty();
+                }, 1)
+                .then(Mono.defer(() -> closed.get() != null ? Mono.<Void>empty()
+                        : ws.send(Mono.just(ws.textMessage(exitJson(null, "agent disconnected"))))))
+                .then(ws.close(CloseStatus.NORMAL));
+
+        Mono<Void> toAgent = channel.forward(inbound.concatMapIterable(this::frames));
+
+        return Mono.firstWithSignal(toClient, toAgent)
+                .onErrorResume(e -> {
+                    log.debug("terminal relay for workspace {} ended: {}", holder.workspaceId(), e.toString());
+                    return Mono.empty();
+                })
+                .doFinally(signal -> {
+                    channel.close();
+                    if (sessionId.get() != null) {
+                        ChannelClose end = closed.get();
+                        String reason = end != null ? end.getReason() : "client disconnected";
+                        audit.record(new TerminalSessionClosedEvent(holder.workspaceId(), connectionId, sessionId.get(),
+                                        holder.user(), clientIp, openedAt, clock.instant(),
+                                        end != null && end.getExited() ? end.getExitCode() : null, reason),
+                                holder.user(), clientIp).subscribe();
+                    }
+                });
+    }
+
+    /** A client message as channel frames: keystrokes in frames of at most the channel's frame size, resizes. */
+    private List<ChannelFrame> frames(Inbound message) {
+        if (message.bytes() != null) {
+            byte[] bytes = message.bytes();
+            broker.countTerminalBytes(true, bytes.length);
+            List<ChannelFrame> frames = new ArrayList<>();
+            for (int at = 0; at < bytes.length; at += ProtocolVersions.CHANNEL_MAX_FRAME_BYTES) {
+                int length = Math.min(ProtocolVersions.CHANNEL_MAX_FRAME_BYTES, bytes.length - at);
+                frames.add(ChannelFrame.newBuilder().setData(ByteString.copyFrom(bytes, at, length)).build());
+            }
+            return frames;
+        }
+        try {
+            JsonNode node = json.readTree(message.text());
+            if (node != null && "resize".equals(node.path("type").asText())) {
+                int cols = node.path("cols").asInt(0);
+                int rows = node.path("rows").asInt(0);
+                if (cols > 0 && rows > 0 && cols <= 10_000 && rows <= 10_000) {
+                    return List.of(ChannelFrame.newBuilder()
+                            .setResize(Resize.newBuilder().setCols(cols).setRows(rows)).build());
+                }
+            }
+        } catch (Exception e) {
+            log.debug("ignoring a control message that is not JSON");
+        }
+        return List.of();
+    }
+
+    private Mono<Void> exit(WebSocketSession ws, Integer code, String reason, CloseStatus status) {
+        return ws.send(Mono.just(ws.textMessage(exitJson(code, reason))))
+                .then(ws.close(status))
+                .onErrorResume(e -> Mono.empty());
+    }
+
+    private String ready(String sessionId) {
+        return json.createObjectNode().put("type", "ready").put("session", sessionId).toString();
+    }
+
+    private String exitJson(ChannelClose close) {
+        return exitJson(close.getExited() ? close.getExitCode() : null,
+                close.getReason().isEmpty() ? "terminal ended" : close.getReason());
+    }
+
+    private String exitJson(Integer code, String reason) {
+        ObjectNode node = json.createObjectNode().put("type", "exit");
+        if (code == null) {
+            node.putNull("code");
+        } else {
+            node.put("code", code);
+        }
+        return node.put("reason", reason).toString();
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    private static String decode(String value) {
+        try {
+            return value == null ? null : java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null; // refused further on as a malformed ticket, or ignored
+        }
+    }
+
+    private static String blankToEmpty(String value) {
+        return value == null || value.isBlank() ? "" : value;
+    }
+
+    private static int number(String value) {
+        try {
+            return value == null ? 0 : Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}
