@@ -67,6 +67,29 @@ public final class SecretBox {
         }
     }
 
+    /**
+     * Adds a fresh key to the keyset and makes it primary: new secrets use it, and every older key
+     * stays to decrypt what it encrypted (Tink picks the key by the ciphertext's key-id prefix).
+     */
+    public static void rotate(Path keysetFile, byte[] masterKey) {
+        try {
+            AeadConfig.register();
+            Aead master = masterAead(masterKey);
+            KeysetHandle current = TinkJsonProtoKeysetFormat.parseEncryptedKeyset(
+                    Files.readString(keysetFile), master, KEYSET_CONTEXT);
+            KeysetHandle rotated = KeysetHandle.newBuilder(current)
+                    .addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
+                            .withRandomId().makePrimary())
+                    .build();
+            writeOwnerOnly(keysetFile, TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(rotated, master, KEYSET_CONTEXT));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot rotate the secrets keyset " + keysetFile
+                    + ": wrong master key, or the keyset was altered", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot rotate the secrets keyset " + keysetFile + ": " + e.getMessage(), e);
+        }
+    }
+
     public String encrypt(String plaintext, String context) {
         try {
             byte[] ciphertext = aead.encrypt(plaintext.getBytes(StandardCharsets.UTF_8), context.getBytes(StandardCharsets.UTF_8));

@@ -19,7 +19,13 @@ class SecretsConfiguration {
 
     @Bean
     SecretBox secretBox(SecretsProperties properties) throws IOException {
-        return SecretBox.open(properties.keysetFile(), masterKey(properties));
+        byte[] masterKey = masterKey(properties);
+        if (properties.rotateOnStart() && Files.exists(properties.keysetFile())) {
+            SecretBox.rotate(properties.keysetFile(), masterKey);
+            log.info("rotated the secrets keyset {}: new secrets use a new key, older ones still decrypt",
+                    properties.keysetFile());
+        }
+        return SecretBox.open(properties.keysetFile(), masterKey);
     }
 
     private static byte[] masterKey(SecretsProperties properties) throws IOException {

@@ -10,9 +10,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param masterKeyFile a file holding it instead; without either, one is generated under
  *                      {@code ./data/secrets} for the embedded default
  * @param keysetFile    the encrypted data keyset
+ * @param rotateOnStart add a new primary key to the keyset on this start (older keys keep
+ *                      decrypting what they encrypted); set it for one start, then remove it
  */
 @ConfigurationProperties("rde.secrets")
-public record SecretsProperties(String masterKey, Path masterKeyFile, Path keysetFile) {
+public record SecretsProperties(String masterKey, Path masterKeyFile, Path keysetFile, boolean rotateOnStart) {
 
     public SecretsProperties {
         if (keysetFile == null) {

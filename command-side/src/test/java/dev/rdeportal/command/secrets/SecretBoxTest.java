@@ -56,6 +56,22 @@ class SecretBoxTest {
     }
 
     @Test
+    void afterRotationOldAndNewKeysBothDecrypt() {
+        byte[] master = key();
+        Path keyset = dir.resolve("keyset.json");
+        String old = SecretBox.open(keyset, master).encrypt("sk-old", "ctx");
+        SecretBox.rotate(keyset, master);
+        SecretBox rotated = SecretBox.open(keyset, master);
+        String fresh = rotated.encrypt("sk-new", "ctx");
+        assertThat(rotated.decrypt(old, "ctx")).isEqualTo("sk-old");
+        assertThat(rotated.decrypt(fresh, "ctx")).isEqualTo("sk-new");
+        // Tink's 5-byte prefix names the key: the new secret is under the new primary key.
+        byte[] oldPrefix = java.util.Arrays.copyOf(Base64.getDecoder().decode(old), 5);
+        byte[] newPrefix = java.util.Arrays.copyOf(Base64.getDecoder().decode(fresh), 5);
+        assertThat(newPrefix).isNotEqualTo(oldPrefix);
+    }
+
+    @Test
     void theKeysetDoesNotOpenWithAnotherMasterKey() {
         SecretBox.open(dir.resolve("keyset.json"), key());
         assertThatThrownBy(() -> SecretBox.open(dir.resolve("keyset.json"), key()))

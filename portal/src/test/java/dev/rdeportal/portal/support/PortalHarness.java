@@ -45,7 +45,10 @@ public final class PortalHarness implements AutoCloseable {
                 "--rde.embedded.agent-enabled=" + localAgent,
                 "--rde.embedded.agent-data-dir=" + dataDir.resolve("agent"),
                 "--rde.embedded.agent-jar=" + AGENT_JAR,
-                "--rde.secrets.keyset-file=" + dataDir.resolve("secrets").resolve("keyset.json")));
+                "--rde.secrets.keyset-file=" + dataDir.resolve("secrets").resolve("keyset.json"),
+                // Logs as files under the data dir too, so tests can assert what never reaches them.
+                "--logging.file.name=" + dataDir.resolve("portal.log"),
+                "--rde.embedded.agent-log-file=" + dataDir.resolve("agent.log")));
         args.addAll(List.of(extra));
         try {
             Files.createDirectories(dataDir);

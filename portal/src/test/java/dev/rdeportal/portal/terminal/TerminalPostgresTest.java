@@ -28,6 +28,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class TerminalPostgresTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(20);
+    static final String LLM_KEY = "sk-ant-terminal-" + java.util.UUID.randomUUID();
     static final Duration RUNNING = Duration.ofSeconds(60);
 
     @TempDir
@@ -290,6 +291,41 @@ class TerminalPostgresTest {
             assertThat(refused).as("origin %s: handshake refused", badOrigin).isInstanceOf(WebSocketHandshakeException.class);
             assertThat(((WebSocketHandshakeException) refused).getResponse().statusCode()).isEqualTo(403);
         }
+        List<String> recorded = awaitEvents(portal.context().getBean(JdbcTemplate.class),
+                "TerminalConnectionRefusedEvent", 2);
+        assertThat(recorded).anyMatch(p -> p.contains("http://evil.example")).anyMatch(p -> p.contains("no Origin header"));
+    }
+
+    @Test
+    void whatATerminalCarriesIsStoredNowhere() throws Exception {
+        String marker = "MARK" + java.util.UUID.randomUUID().toString().replace("-", "");
+        try (TerminalClient terminal = open(aliceWorkspace, alice, null)) {
+            terminal.await("ready", TIMEOUT);
+            // Typed in, and printed back by the shell: both directions carry the marker.
+            terminal.type("echo " + marker + "\r");
+            terminal.awaitOutput(marker, TIMEOUT);
+        }
+        Api.sleep(1500); // let projections and log appenders flush
+        JdbcTemplate jdbc = portal.context().getBean(JdbcTemplate.class);
+        String hex = java.util.HexFormat.of().formatHex(marker.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        List<String> tables = jdbc.queryForList("SELECT table_name FROM information_schema.tables "
+                + "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'", String.class);
+        assertThat(tables).contains("domain_event_entry", "terminal_ticket", "workspace_view");
+        for (String table : tables) {
+            Long hits = jdbc.queryForObject("SELECT count(*) FROM \"" + table + "\" t WHERE t::text LIKE ? OR t::text LIKE ?",
+                    Long.class, "%" + marker + "%", "%" + hex + "%");
+            assertThat(hits).as("rows of %s carrying the marker", table).isZero();
+        }
+        try (var files = java.nio.file.Files.walk(portal.dataDir)) {
+            for (java.nio.file.Path file : files.filter(java.nio.file.Files::isRegularFile)
+                    // the workspace's own disk (the user's shell history) is the data plane's, not ours
+                    .filter(f -> !f.toString().contains("/workspaces/")).toList()) {
+                assertThat(new String(java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .as("file %s", file).doesNotContain(marker);
+            }
+        }
+        assertThat(portal.dataDir.resolve("portal.log")).exists();
+        assertThat(portal.dataDir.resolve("agent.log")).exists();
     }
 
     @Test
@@ -313,7 +349,8 @@ class TerminalPostgresTest {
         String admin = portal.login("admin@example.com", "admin");
         Api.Response created = api.post("/api/v1/blueprints", """
                 {"name":"tools","image":"debian:12","resources":{"cpu":"1","memory":"1Gi","storage":"1Gi"},
-                 "tools":[{"name":"greeter","command":"echo tool-says-$((40+2)); exec bash -l"}]}""", admin);
+                 "tools":[{"name":"greeter","command":"echo tool-says-$((40+2)) key=[$ANTHROPIC_API_KEY]; exec bash -l"}],
+                 "llm":{"provider":"anthropic","apiKey":"%s"}}""".formatted(LLM_KEY), admin);
         assertThat(created.status()).as("%s", created.body()).isEqualTo(201);
         String blueprint = created.body().get("id").asText();
         long deadline = System.nanoTime() + RUNNING.toNanos();
@@ -327,7 +364,13 @@ class TerminalPostgresTest {
 
         try (TerminalClient tool = open(workspace, alice, ",\"command\":\"greeter\"")) {
             tool.await("ready", TIMEOUT);
-            tool.awaitOutput("tool-says-42", TIMEOUT);
+            tool.awaitOutput("tool-says-42 key=[" + LLM_KEY + "]", TIMEOUT);
+        }
+        // A workspace of another blueprint (the sample, no LLM provider) has no key in its terminals.
+        try (TerminalClient shell = open(aliceWorkspace, alice, null)) {
+            shell.await("ready", TIMEOUT);
+            shell.type("echo other-$((1+1))=[$ANTHROPIC_API_KEY]\r");
+            shell.awaitOutput("other-2=[]", TIMEOUT);
         }
         // A command line is not a tool name: nothing but the blueprint's tools can be asked for.
         try (TerminalClient other = open(workspace, alice, ",\"command\":\"rm -rf /\"")) {

@@ -53,10 +53,10 @@ public class TerminalConfiguration {
     /** Ahead of the annotated controllers, which have nothing on this path anyway. */
     @Bean
     SimpleUrlHandlerMapping terminalHandlerMapping(TerminalWebSocketHandler terminalWebSocketHandler,
-                                                   TerminalProperties properties,
+                                                   TerminalAudit terminalAudit, TerminalProperties properties,
                                                    @Value("${rde.portal.port:8080}") int portalPort) {
         TerminalEndpoint endpoint = new TerminalEndpoint(new HandshakeWebSocketService(), terminalWebSocketHandler,
-                properties.originsOr(portalPort));
+                terminalAudit, properties.originsOr(portalPort));
         return new SimpleUrlHandlerMapping(Map.of(TerminalEndpoint.PATH_PATTERN, endpoint), -1);
     }
 }

@@ -1,5 +1,6 @@
 package dev.rdeportal.gateway.terminal;
 
+import dev.rdeportal.domain.connection.TerminalConnectionRefusedEvent;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,11 +24,14 @@ final class TerminalEndpoint implements WebHandler {
 
     private final WebSocketService upgrades;
     private final TerminalWebSocketHandler handler;
+    private final TerminalAudit audit;
     private final List<String> allowedOrigins;
 
-    TerminalEndpoint(WebSocketService upgrades, TerminalWebSocketHandler handler, List<String> allowedOrigins) {
+    TerminalEndpoint(WebSocketService upgrades, TerminalWebSocketHandler handler, TerminalAudit audit,
+                     List<String> allowedOrigins) {
         this.upgrades = upgrades;
         this.handler = handler;
+        this.audit = audit;
         this.allowedOrigins = allowedOrigins.stream().map(TerminalProperties::origin).toList();
     }
 
@@ -38,11 +42,15 @@ final class TerminalEndpoint implements WebHandler {
         String clientIp = ClientIp.of(exchange);
         String origin = exchange.getRequest().getHeaders().getOrigin();
         if (origin == null || !allowedOrigins.contains(TerminalProperties.origin(origin))) {
+            String shownOrigin = origin == null ? null : origin.replaceAll("[^\\x20-\\x7e]", "?");
+            String shownWorkspace = WorkspaceAccess.validId(workspaceId) ? workspaceId : null;
             log.warn("terminal WebSocket for workspace {} from {} refused: origin {} is not allowed",
-                    WorkspaceAccess.validId(workspaceId) ? workspaceId : "(invalid id)", clientIp,
-                    origin == null ? "missing" : "'" + origin.replaceAll("[^\\x20-\\x7e]", "?") + "'");
+                    shownWorkspace == null ? "(invalid id)" : shownWorkspace, clientIp,
+                    shownOrigin == null ? "missing" : "'" + shownOrigin + "'");
             exchange.getResponse().setStatusCode(HttpStatus.FORBIDDEN);
-            return exchange.getResponse().setComplete();
+            return audit.record(new TerminalConnectionRefusedEvent(shownWorkspace, shownOrigin,
+                            shownOrigin == null ? "no Origin header" : "origin not allowed"), null, clientIp)
+                    .then(exchange.getResponse().setComplete());
         }
         if (!WorkspaceAccess.validId(workspaceId)) {
             exchange.getResponse().setStatusCode(HttpStatus.NOT_FOUND);

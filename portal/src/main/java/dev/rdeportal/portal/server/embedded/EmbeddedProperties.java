@@ -11,10 +11,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param agentJar        the agent executable; found next to the build by default
  * @param agentDataDir    the agent's credential and workspaces
  * @param sampleBlueprint create the sample blueprint on first start
+ * @param agentLogFile    where the agent's output goes (appended); by default the portal's own
  */
 @ConfigurationProperties("rde.embedded")
 public record EmbeddedProperties(Boolean enabled, Boolean agentEnabled, Path agentJar, Path agentDataDir,
-                                 Boolean sampleBlueprint) {
+                                 Boolean sampleBlueprint, Path agentLogFile) {
 
     public EmbeddedProperties {
         enabled = enabled == null || enabled;

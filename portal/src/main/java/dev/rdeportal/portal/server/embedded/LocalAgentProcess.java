@@ -57,7 +57,13 @@ class LocalAgentProcess implements DisposableBean {
                 "-jar", jar.toString(),
                 "--gateway", "127.0.0.1:" + gatewayPort,
                 "--data-dir", properties.agentDataDir().toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (properties.agentLogFile() == null) {
+            builder.inheritIO();
+        } else {
+            builder.redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(properties.agentLogFile().toFile()));
+        }
         builder.environment().remove("RDE_AGENT_JOIN_TOKEN");
         joinToken.ifPresent(token -> builder.environment().put("RDE_AGENT_JOIN_TOKEN", token));
         try {
