@@ -35,6 +35,8 @@ final class AgentJoiner {
     private static final Logger log = LoggerFactory.getLogger(AgentJoiner.class);
 
     private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final java.util.regex.Pattern AGENT_ID = java.util.regex.Pattern.compile("agent-[a-z0-9]{12}");
+    private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final int MAX_HOSTNAME = 253;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -67,8 +69,15 @@ final class AgentJoiner {
             return refused(null, hostname, remoteHost, "malformed join token");
         }
         String clusterId = token.clusterId();
-        String agentId = newAgentId();
-        String secret = JoinToken.randomSecret();
+        boolean proposed = !request.getAgentId().isEmpty() || !request.getAgentSecret().isEmpty();
+        if (proposed && (!AGENT_ID.matcher(request.getAgentId()).matches()
+                || !SECRET.matcher(request.getAgentSecret()).matches())) {
+            return refused(clusterId, hostname, remoteHost, "malformed proposed agent credential");
+        }
+        // A proposing agent (1.2) may repeat a join whose answer it lost; the aggregate recognises
+        // the same agent id, secret and token and answers as the first time.
+        String agentId = proposed ? request.getAgentId() : newAgentId();
+        String secret = proposed ? request.getAgentSecret() : JoinToken.randomSecret();
         String credentialHash = JoinToken.sha256Hex(secret);
         CompletableFuture<Boolean> accepted;
         try {

@@ -2,6 +2,7 @@ package dev.rdeportal.agent.tunnel;
 
 import dev.rdeportal.agent.runtime.WorkspaceRuntime;
 import dev.rdeportal.agent.runtime.WorkspaceState;
+import dev.rdeportal.proto.JoinToken;
 import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.AgentTunnelGrpc;
 import dev.rdeportal.proto.v1.Hello;
@@ -61,6 +62,8 @@ public final class TunnelClient {
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile ManagedChannel channel;
     private volatile ControlSession session;
+    private String proposedAgentId;
+    private String proposedSecret;
 
     TunnelClient(TunnelConfig config, ChannelFactory channels, CredentialStore credentials, WorkspaceRuntime runtime,
                  OperationJournal journal, ChannelHandler channelHandler, ReconnectBackoff backoff, Sleeper sleeper,
@@ -190,12 +193,20 @@ public final class TunnelClient {
     private Credential join(ManagedChannel opened) throws IOException {
         log.info("joining gateway {} as {} (token for cluster {})", config.gateway(), config.hostname(),
                 config.joinToken().clusterId());
+        if (proposedAgentId == null) {
+            // Chosen once and re-sent on every retry: if the gateway accepted a join whose answer
+            // never arrived, the retry is recognised instead of finding the token spent.
+            proposedAgentId = newAgentId();
+            proposedSecret = JoinToken.randomSecret();
+        }
         JoinResponse response = AgentTunnelGrpc.newBlockingStub(opened)
                 .withDeadlineAfter(config.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .join(JoinRequest.newBuilder()
                         .setJoinToken(config.joinToken().encode())
                         .setHostname(config.hostname())
                         .setVersion(ProtocolVersions.current())
+                        .setAgentId(proposedAgentId)
+                        .setAgentSecret(proposedSecret)
                         .build());
         String clusterId = response.getClusterId().isEmpty() ? config.joinToken().clusterId() : response.getClusterId();
         Credential credential = new Credential(response.getAgentId(), clusterId, response.getAgentSecret(), config.gateway());
@@ -207,6 +218,16 @@ public final class TunnelClient {
         log.info("joined cluster {} as agent {}; credential stored in {}", clusterId, credential.agentId(),
                 credentials.credentialFile());
         return credential;
+    }
+
+    private static String newAgentId() {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        StringBuilder id = new StringBuilder("agent-");
+        for (int i = 0; i < 12; i++) {
+            id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return id.toString();
     }
 
     private Hello hello(Credential credential) {

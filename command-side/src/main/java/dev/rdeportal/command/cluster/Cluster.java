@@ -34,6 +34,10 @@ class Cluster {
     private String id;
     private String unusedTokenHash;
     private final Set<String> agents = new HashSet<>();
+    /** The last join, so an agent repeating a join whose answer it lost gets the same answer. */
+    private String lastJoinAgentId;
+    private String lastJoinCredentialHash;
+    private String lastJoinTokenHash;
 
     Cluster() {
         // for Axon
@@ -53,6 +57,9 @@ class Cluster {
     /** A refusal is recorded, not thrown: the business must see every attempt. */
     @CommandHandler
     boolean handle(JoinAgentCommand cmd) {
+        if (unusedTokenHash == null && isRepeatOfLastJoin(cmd)) {
+            return true;
+        }
         if (unusedTokenHash == null) {
             apply(new AgentJoinRefusedEvent(id, cmd.hostname(), "no unused join token (already used or never issued)"));
             return false;
@@ -78,6 +85,16 @@ class Cluster {
         apply(new AgentDisconnectedEvent(id, cmd.agentId(), cmd.reason()));
     }
 
+    private boolean isRepeatOfLastJoin(JoinAgentCommand cmd) {
+        return lastJoinAgentId != null && lastJoinAgentId.equals(cmd.agentId())
+                && equal(lastJoinCredentialHash, cmd.credentialHash()) && equal(lastJoinTokenHash, cmd.joinTokenHash());
+    }
+
+    private static boolean equal(String expected, String given) {
+        return expected != null && given != null && MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    }
+
     private void requireAgent(String agentId) {
         if (!agents.contains(agentId)) {
             throw DomainException.notFound("agent", agentId);
@@ -96,6 +113,9 @@ class Cluster {
 
     @EventSourcingHandler
     void on(AgentJoinedEvent e) {
+        lastJoinAgentId = e.agentId();
+        lastJoinCredentialHash = e.credentialHash();
+        lastJoinTokenHash = unusedTokenHash;
         unusedTokenHash = null;
         agents.add(e.agentId());
     }

@@ -52,6 +52,17 @@ class ClusterTest {
     }
 
     @Test
+    void theSameAgentRepeatingItsJoinGetsTheSameAnswerAndNothingNewIsRecorded() {
+        fixture.given(REGISTERED, TOKEN, JOINED)
+                .when(new JoinAgentCommand("local", "hash-1", "agent-1", "cred-hash", "host"))
+                .expectResultMessagePayload(true)
+                .expectNoEvents();
+        fixture.given(REGISTERED, TOKEN, JOINED)
+                .when(new JoinAgentCommand("local", "hash-1", "agent-1", "another-cred", "host"))
+                .expectResultMessagePayload(false);
+    }
+
+    @Test
     void wrongTokenIsRefusedAndRecorded() {
         fixture.given(REGISTERED, TOKEN)
                 .when(new JoinAgentCommand("local", "hash-x", "agent-2", "cred-2", "other"))
