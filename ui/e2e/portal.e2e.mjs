@@ -6,7 +6,8 @@
  *   RDE_PORTAL_URL=http://localhost:8080 node e2e/portal.e2e.mjs
  *
  * Signs in as a demo user through the identity provider's login form, launches the sample
- * blueprint, waits for RUNNING, stops it, waits for STOPPED, and deletes it. Prints
+ * blueprint, waits for RUNNING, opens its terminal and runs a command there, closes it, stops the
+ * workspace, waits for STOPPED, and deletes it. Prints
  * "N passed, N failed" and exits non-zero on any failure. Screenshots go to RDE_E2E_OUTPUT
  * (default ui/e2e-output).
  *
@@ -86,8 +87,10 @@ async function main() {
   });
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
   const ticketAnswers = [];
+  const sessionListAnswers = [];
   page.on('response', (response) => {
     if (response.url().endsWith('/terminal-tickets')) ticketAnswers.push(response.status());
+    if (response.url().endsWith('/terminal-sessions')) sessionListAnswers.push(response.status());
   });
 
   try {
@@ -138,18 +141,52 @@ async function main() {
       await page.screenshot({ path: join(output, 'workspace-running.png'), fullPage: true });
     });
 
-    await step('offers a terminal only when the portal has the terminal endpoint', async () => {
-      // The page asks the ticket endpoint once a workspace is RUNNING.
-      for (let i = 0; i < 50 && ticketAnswers.length === 0; i++) await page.waitForTimeout(100);
-      check(ticketAnswers.length > 0, 'the page never asked for a terminal ticket');
-      const available = ticketAnswers[0] >= 200 && ticketAnswers[0] < 300;
-      const button = row(page).getByRole('link', { name: `Open a terminal in ${workspaceName}` });
-      if (available) {
-        await button.waitFor();
-      } else {
-        check([404, 405].includes(ticketAnswers[0]), `ticket endpoint answered ${ticketAnswers[0]}`);
-        check((await button.count()) === 0, 'a terminal button is shown without a terminal endpoint');
+    await step('offers a terminal, probing with the sessions list and spending no ticket', async () => {
+      // The page asks GET …/terminal-sessions once a workspace is RUNNING; tickets are for opening.
+      for (let i = 0; i < 50 && sessionListAnswers.length === 0; i++) await page.waitForTimeout(100);
+      check(sessionListAnswers.length > 0, 'the page never probed the terminal sessions');
+      check(ticketAnswers.length === 0, `the workspace list asked for ${ticketAnswers.length} terminal ticket(s)`);
+      check(sessionListAnswers[0] === 200, `terminal-sessions answered ${sessionListAnswers[0]}`);
+      await row(page).getByRole('link', { name: `Open a terminal in ${workspaceName}` }).waitFor();
+    });
+
+    await step('opens a terminal and runs a command in it', async () => {
+      await row(page).getByRole('link', { name: `Open a terminal in ${workspaceName}` }).click();
+      await page.getByRole('heading', { name: `Terminal: ${workspaceName}` }).waitFor();
+      await page.getByRole('tab', { name: 'Shell', selected: true }).waitFor();
+      const panel = page.locator('[role="tabpanel"]:not([hidden])');
+      const terminal = panel.getByRole('group', { name: `Terminal Shell in ${workspaceName}` });
+      await terminal.waitFor();
+      await panel.locator('[data-state="ready"]').waitFor({ timeout: 30_000 });
+      check(ticketAnswers.length === 1 && ticketAnswers[0] === 200, `ticket answers: ${JSON.stringify(ticketAnswers)}`);
+      // xterm 6 renders rows into the DOM by default: the screen's text is readable there.
+      const rows = terminal.locator('.xterm-rows');
+      check((await rows.count()) === 1, 'no DOM renderer rows (.xterm-rows) in the terminal');
+      await terminal.click();
+      await page.keyboard.type('echo ui-$((6*7))');
+      await page.keyboard.press('Enter');
+      const deadline = Date.now() + 20_000;
+      let text = '';
+      while (Date.now() < deadline) {
+        text = await rows.innerText();
+        if (/(^|\s)ui-42(\s|$)/m.test(text)) break;
+        await page.waitForTimeout(100);
       }
+      check(/(^|\s)ui-42(\s|$)/m.test(text), `the terminal did not show ui-42; it shows:\n${text}`);
+      await page.screenshot({ path: join(output, 'terminal.png'), fullPage: true });
+    });
+
+    await step('closes the terminal, ending its session', async () => {
+      await page.getByRole('button', { name: 'Close terminal Shell' }).click();
+      await page.getByRole('tab', { name: 'Shell' }).waitFor({ state: 'detached' });
+      const summary = page.locator('.terminal-sessions summary');
+      await summary.click();
+      // The list reloads after the close; the shell's session must be gone from it.
+      await page.locator('.terminal-sessions summary', { hasText: '(0)' }).waitFor({ timeout: 15_000 });
+      await page.screenshot({ path: join(output, 'terminal-closed.png'), fullPage: true });
+      await page.getByRole('link', { name: 'Back to workspaces' }).click();
+      await page.getByRole('heading', { name: 'My workspaces' }).waitFor();
+      await row(page).waitFor();
     });
 
     await step('stops it and sees STOPPED', async () => {

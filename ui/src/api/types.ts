@@ -29,6 +29,8 @@ export interface Blueprint {
   ports: number[] | null;
   env: Record<string, string> | null;
   startCommand: string | null;
+  /** AI tools, opened as terminal tabs by NAME (the portal runs the tool's command). */
+  tools?: { name: string; command: string }[] | null;
   createdAt?: string;
   updatedAt?: string;
 }

@@ -1,145 +1,247 @@
-import { FitAddon } from '@xterm/addon-fit';
-import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useApp } from '../app/context';
 import { useBusyWhile, useDocumentTitle, useLoad } from '../app/hooks';
 import { Link } from '../app/router';
-import type { TerminalTicket, Workspace } from '../api/types';
+import type { Blueprint, ListResponse, Workspace } from '../api/types';
+import { ApiError } from '../api/problem';
 import { ErrorMessage, PageHeader, Spinner, StatusBadge } from '../components/common';
-import { ticketPath } from './capability';
-import { authMessage, parseServerControl, resizeMessage, terminalSocketUrl } from './protocol';
+import type { ConnectionStatus } from './connection';
+import { sessionsPath, type TerminalSession } from './protocol';
+import {
+  initialTabs, newShell, newToolTab, nextActiveAfterClose, reattachTab, replaceTab, tabIndexForKey, type TabState, type Tool,
+} from './tabs';
+import { TerminalView } from './TerminalView';
 
-type Phase =
-  | { kind: 'connecting' }
-  | { kind: 'ready' }
-  | { kind: 'closed'; message: string; canReattach: boolean }
-  | { kind: 'failed'; message: string };
-
-/** A shell in a RUNNING workspace, relayed by the portal through the agent's tunnel. */
+/** Terminals in a RUNNING workspace, relayed by the portal through the agent's tunnel: one per tab. */
 export default function TerminalPage({ workspaceId }: { workspaceId: string }) {
   const { api } = useApp();
   const [workspace] = useLoad(
     (signal) => api.get<Workspace>(`/api/v1/workspaces/${encodeURIComponent(workspaceId)}`, signal), [workspaceId]);
+  const blueprintId = workspace.state === 'loaded' ? workspace.value.blueprintId : null;
+  const [blueprint] = useLoad(
+    (signal) => (blueprintId
+      ? api.get<Blueprint>(`/api/v1/blueprints/${encodeURIComponent(blueprintId)}`, signal)
+      : new Promise<Blueprint>(() => {})),
+    [blueprintId]);
   const name = workspace.state === 'loaded' ? workspace.value.name : workspaceId;
   useDocumentTitle(`Terminal · ${name}`);
-  const container = useRef<HTMLDivElement>(null);
-  const terminal = useRef<Terminal | null>(null);
-  const fit = useRef<FitAddon | null>(null);
-  const socket = useRef<WebSocket | null>(null);
-  /** The server-side session, kept to re-attach (and replay its buffer) after a dropped connection. */
-  const session = useRef<string | null>(null);
-  const [phase, setPhase] = useState<Phase>({ kind: 'connecting' });
-  // A renewal would close the terminal: hold it off while one is open.
-  useBusyWhile(phase.kind === 'ready' || phase.kind === 'connecting', 'terminal');
 
-  const connect = useCallback(async () => {
-    const term = terminal.current;
-    if (!term) return;
-    setPhase({ kind: 'connecting' });
-    let ticket: TerminalTicket;
-    try {
-      ticket = await api.post<TerminalTicket>(ticketPath(workspaceId));
-    } catch (e) {
-      setPhase({ kind: 'failed', message: (e as Error).message });
-      return;
-    }
-    const ws = new WebSocket(terminalSocketUrl(window.location, workspaceId));
-    ws.binaryType = 'arraybuffer';
-    socket.current = ws;
-    let exited = false;
-    const sendSize = () => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(resizeMessage(term.cols, term.rows));
-    };
-    ws.onopen = () => ws.send(authMessage(ticket.ticket, session.current));
-    ws.onmessage = (event: MessageEvent<ArrayBuffer | string>) => {
-      if (typeof event.data !== 'string') {
-        term.write(new Uint8Array(event.data));
-        return;
-      }
-      const control = parseServerControl(event.data);
-      if (control.type === 'ready') {
-        session.current = control.session;
-        setPhase({ kind: 'ready' });
-        fit.current?.fit();
-        sendSize();
-        term.focus();
-      } else if (control.type === 'exit') {
-        exited = true;
-        session.current = null;
-        const code = control.code === null ? '' : ` with code ${control.code}`;
-        setPhase({ kind: 'closed', message: `The shell ended${code}${control.reason ? `: ${control.reason}` : '.'}`, canReattach: false });
-      }
-    };
-    ws.onclose = (event) => {
-      if (socket.current !== ws || exited) return;
-      setPhase({
-        kind: 'closed',
-        message: event.reason ? `The connection closed: ${event.reason}` : 'The connection to the terminal was lost.',
-        canReattach: true,
-      });
-    };
-  }, [api, workspaceId]);
-
-  useEffect(() => {
-    const element = container.current;
-    if (!element) return;
-    const term = new Terminal({
-      cursorBlink: true,
-      fontFamily: 'ui-monospace, "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace',
-      fontSize: 14,
-      scrollback: 5000,
-    });
-    const fitAddon = new FitAddon();
-    term.loadAddon(fitAddon);
-    term.open(element);
-    fitAddon.fit();
-    terminal.current = term;
-    fit.current = fitAddon;
-    const encoder = new TextEncoder();
-    const send = (bytes: Uint8Array) => {
-      const ws = socket.current;
-      if (ws?.readyState === WebSocket.OPEN) ws.send(bytes);
-    };
-    const input = term.onData((data) => send(encoder.encode(data)));
-    const binaryInput = term.onBinary((data) => send(Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff)));
-    const resized = term.onResize(({ cols, rows }) => {
-      const ws = socket.current;
-      if (ws?.readyState === WebSocket.OPEN) ws.send(resizeMessage(cols, rows));
-    });
-    const observer = new ResizeObserver(() => fitAddon.fit());
-    observer.observe(element);
-    void connect();
-    return () => {
-      observer.disconnect();
-      input.dispose();
-      binaryInput.dispose();
-      resized.dispose();
-      const ws = socket.current;
-      socket.current = null;
-      ws?.close(1000, 'closed by the user');
-      term.dispose();
-      terminal.current = null;
-    };
-  }, [connect]);
+  if (workspace.state === 'loading') return <Spinner label="Loading the workspace…" />;
+  if (workspace.state === 'failed') return <ErrorMessage message={workspace.message} />;
+  const running = workspace.value.status === 'RUNNING';
+  // A blueprint the caller may no longer see (its ACL changed) only costs the tool tabs.
+  const tools: Tool[] | null = blueprint.state === 'loaded' ? blueprint.value.tools ?? []
+    : blueprint.state === 'failed' ? [] : null;
 
   return (
     <section className="terminal-page">
       <PageHeader title={`Terminal: ${name}`}>
-        {workspace.state === 'loaded' && <StatusBadge status={workspace.value.status} />}
+        <StatusBadge status={workspace.value.status} />
         <Link className="button button-secondary" href="/workspaces">Back to workspaces</Link>
       </PageHeader>
-      {phase.kind === 'connecting' && <Spinner label="Connecting to the workspace…" />}
-      {phase.kind === 'failed' && <ErrorMessage message={phase.message} onRetry={() => void connect()} />}
-      {phase.kind === 'closed' && (
-        <div className="alert alert-info" role="status">
-          <span>{phase.message}</span>
-          <button type="button" className="button-secondary" onClick={() => void connect()}>
-            {phase.canReattach ? 'Reconnect' : 'Start a new shell'}
-          </button>
+      {!running && (
+        <ErrorMessage message={`This workspace is ${workspace.value.status.toLowerCase()}. A terminal needs it running: start it from your workspaces.`} />
+      )}
+      {running && tools === null && <Spinner label="Loading the blueprint's tools…" />}
+      {running && tools !== null && <TerminalTabs workspaceId={workspaceId} workspaceName={name} tools={tools} />}
+    </section>
+  );
+}
+
+function TerminalTabs({ workspaceId, workspaceName, tools }: { workspaceId: string; workspaceName: string; tools: Tool[] }) {
+  const { api } = useApp();
+  const [tabs, setTabs] = useState<TabState[]>(() => initialTabs(tools));
+  const [active, setActive] = useState<string | null>(() => tabs[0]?.key ?? null);
+  const [sessions, setSessions] = useState<Record<string, string>>({}); // tab key → session id
+  const [error, setError] = useState<string | null>(null);
+  const [listVersion, setListVersion] = useState(0);
+  const tabRefs = useRef(new Map<string, HTMLButtonElement>());
+  // A renewal (full-page round trip) would cut every terminal: hold it off while any is open.
+  useBusyWhile(tabs.some((t) => t.started), 'terminal');
+
+  const select = (key: string, focus = false) => {
+    setActive(key);
+    if (focus) tabRefs.current.get(key)?.focus();
+  };
+
+  // An AI tool may spend the blueprint's LLM credit: it starts on an explicit click, never because
+  // its tab happened to be shown.
+  const startTool = (key: string) => {
+    setTabs((current) => current.map((t) => (t.key === key ? { ...t, started: true } : t)));
+  };
+
+  const onStatus = useCallback((key: string, status: ConnectionStatus) => {
+    if (status.kind === 'ready') setSessions((s) => (s[key] === status.session ? s : { ...s, [key]: status.session }));
+    // The sessions list changes when a session starts or ends.
+    if (status.kind === 'ready' || status.kind === 'exited') setListVersion((v) => v + 1);
+  }, []);
+
+  const openTab = (tab: TabState) => {
+    setTabs((current) => [...current, tab]);
+    setActive(tab.key);
+  };
+
+  const openShellInstead = (key: string) => {
+    setTabs((current) => {
+      const replacement = newShell(current.filter((t) => t.key !== key));
+      setActive(replacement.key);
+      return replaceTab(current, key, replacement);
+    });
+  };
+
+  /** Closing a tab ends its session on the agent (leaving the page only detaches it). */
+  const closeTab = async (key: string) => {
+    const session = sessions[key];
+    setSessions(({ [key]: _closed, ...rest }) => rest);
+    setTabs((current) => {
+      setActive((a) => nextActiveAfterClose(current, key, a));
+      return current.filter((t) => t.key !== key);
+    });
+    if (!session) return;
+    try {
+      await api.delete(sessionsPath(workspaceId, session));
+    } catch (e) {
+      // Already ended (404) is what closing wanted.
+      if (!(e instanceof ApiError && e.status === 404)) setError(`The session could not be closed: ${(e as Error).message}`);
+    }
+    setListVersion((v) => v + 1);
+  };
+
+  const onTabKeyDown = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
+    const next = tabIndexForKey(event.key, index, tabs.length);
+    if (next === null) return;
+    event.preventDefault();
+    select(tabs[next].key, true);
+  };
+
+  const openHere = new Map(Object.entries(sessions).map(([key, id]) => [id, key]));
+
+  return (
+    <div className="terminal-tabs">
+      {error && <ErrorMessage message={error} />}
+      <div className="terminal-toolbar">
+        <div role="tablist" aria-label="Terminals" className="tabs">
+          {tabs.map((tab, index) => (
+            <button key={tab.key} type="button" role="tab" id={`${tab.key}-tab`} aria-controls={`${tab.key}-panel`}
+              aria-selected={tab.key === active} tabIndex={tab.key === active ? 0 : -1}
+              className="tab" data-tab={tab.label}
+              ref={(el) => { if (el) tabRefs.current.set(tab.key, el); else tabRefs.current.delete(tab.key); }}
+              onClick={() => select(tab.key)} onKeyDown={(e) => onTabKeyDown(e, index)}>
+              {tab.command !== null && <span className="tab-kind">AI</span>}
+              {tab.label}
+            </button>
+          ))}
+        </div>
+        <div className="toolbar-actions banner-actions">
+          <button type="button" className="button-secondary" onClick={() => openTab(newShell(tabs))}>New shell</button>
+          {tools.map((tool) => (
+            <button key={tool.name} type="button" className="button-secondary" onClick={() => openTab(newToolTab(tool))}
+              aria-label={`New terminal running ${tool.name}`}>New {tool.name}</button>
+          ))}
+        </div>
+      </div>
+      {tabs.length === 0 && (
+        <div className="empty">
+          <p>No terminal is open.</p>
+          <button type="button" onClick={() => openTab(newShell(tabs))}>Open a new shell</button>
         </div>
       )}
-      <div className="terminal" ref={container} aria-label={`Terminal of ${name}`} />
-    </section>
+      {tabs.map((tab) => (
+        <div key={tab.key} role="tabpanel" id={`${tab.key}-panel`} aria-labelledby={`${tab.key}-tab`}
+          className="terminal-panel" hidden={tab.key !== active}>
+          {tab.started && (
+            <div className="panel-actions">
+              <button type="button" className="button-secondary" onClick={() => void closeTab(tab.key)}
+                aria-label={`Close terminal ${tab.label}`}>Close terminal</button>
+            </div>
+          )}
+          {tab.started ? (
+            <TerminalView api={api} workspaceId={workspaceId} workspaceName={workspaceName} tab={tab}
+              active={tab.key === active} onStatus={onStatus} onOpenShell={() => openShellInstead(tab.key)} />
+          ) : (
+            <div className="empty">
+              <p>AI tool <strong>{tab.label}</strong> runs in its own terminal in this workspace.</p>
+              <button type="button" onClick={() => startTool(tab.key)}>Start {tab.label}</button>
+            </div>
+          )}
+        </div>
+      ))}
+      <SessionList workspaceId={workspaceId} version={listVersion} openHere={openHere}
+        onShow={(key) => select(key, true)}
+        onReattach={(s) => openTab(reattachTab(s.id, s.command, tools))}
+        onClosed={() => setListVersion((v) => v + 1)} />
+    </div>
+  );
+}
+
+/** The caller's sessions in this workspace, including detached ones from earlier visits. */
+function SessionList({ workspaceId, version, openHere, onShow, onReattach, onClosed }: {
+  workspaceId: string;
+  version: number;
+  openHere: Map<string, string>;
+  onShow(tabKey: string): void;
+  onReattach(session: TerminalSession): void;
+  onClosed(): void;
+}) {
+  const { api } = useApp();
+  const [list, reload] = useLoad(
+    (signal) => api.get<ListResponse<TerminalSession>>(sessionsPath(workspaceId), signal), [workspaceId, version]);
+  const [closing, setClosing] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  // Detached sessions end on the agent after a while: keep the list roughly current.
+  useEffect(() => {
+    const timer = setInterval(reload, 30_000);
+    return () => clearInterval(timer);
+  }, [reload]);
+
+  const close = async (session: TerminalSession) => {
+    setClosing(session.id);
+    setError(null);
+    try {
+      await api.delete(sessionsPath(workspaceId, session.id));
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 404)) setError((e as Error).message);
+    } finally {
+      setClosing(null);
+      onClosed();
+    }
+  };
+
+  // A closed session lingers as closing/done for a moment while its process ends: not listed.
+  const items = list.state === 'loaded' ? list.value.items.filter((s) => s.state !== 'done' && s.state !== 'closing') : [];
+  return (
+    <details className="terminal-sessions">
+      <summary>Your sessions in this workspace{list.state === 'loaded' ? ` (${items.length})` : ''}</summary>
+      {list.state === 'failed' && <ErrorMessage message={list.message} onRetry={reload} />}
+      {error && <ErrorMessage message={error} />}
+      {list.state === 'loaded' && items.length === 0 && <p>No sessions.</p>}
+      {items.length > 0 && (
+        <ul className="session-list">
+          {items.map((s) => {
+            const tabKey = openHere.get(s.id);
+            const what = s.command ? <code>{s.command}</code> : 'shell';
+            return (
+              <li key={s.id} data-session={s.id}>
+                <span>
+                  {what} · {tabKey ? 'open here' : s.attached ? 'open elsewhere' : s.state}
+                  {' · started '}{new Date(s.createdAt).toLocaleTimeString()}
+                </span>
+                <span className="banner-actions">
+                  {tabKey ? (
+                    <button type="button" className="button-secondary" onClick={() => onShow(tabKey)}>Show</button>
+                  ) : (
+                    <button type="button" className="button-secondary" onClick={() => onReattach(s)}
+                      aria-label={`Re-attach session ${s.id}`}>Re-attach</button>
+                  )}
+                  <button type="button" className="button-danger" disabled={closing === s.id || tabKey !== undefined}
+                    onClick={() => void close(s)} aria-label={`Close session ${s.id}`}>Close</button>
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </details>
   );
 }
