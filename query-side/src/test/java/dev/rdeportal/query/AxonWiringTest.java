@@ -21,6 +21,7 @@ import dev.rdeportal.domain.workspace.WorkspaceLaunchedEvent;
 import dev.rdeportal.domain.workspace.WorkspaceSpec;
 import dev.rdeportal.domain.workspace.WorkspaceStatus;
 import dev.rdeportal.domain.workspace.WorkspaceView;
+import dev.rdeportal.query.audit.EventStoreRows;
 import dev.rdeportal.query.support.ReadModelDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
@@ -68,6 +69,8 @@ class AxonWiringTest {
 
     @BeforeEach
     void startContext() {
+        // the portal's event table, which the audit chain reads (the portal's V1 migration)
+        EventStoreRows.createTable(db.jdbc());
         context = new AnnotationConfigApplicationContext();
         context.registerBean(JdbcTemplate.class, db::jdbc);
         context.registerBean(DatabaseClient.class, db::r2dbc);
@@ -91,7 +94,7 @@ class AxonWiringTest {
     void theProjectionsDeclareTheAgreedProcessingGroups() {
         assertThat(context.getBeansWithAnnotation(ProcessingGroup.class).values())
                 .extracting(bean -> bean.getClass().getAnnotation(ProcessingGroup.class).value())
-                .containsExactlyInAnyOrder("workspaces", "blueprints", "clusters");
+                .containsExactlyInAnyOrder("workspaces", "blueprints", "clusters", "audit-chain");
     }
 
     @Test

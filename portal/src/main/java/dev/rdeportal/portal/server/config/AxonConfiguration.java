@@ -183,7 +183,8 @@ class AxonConfiguration {
     @Bean
     ConfigurerModule projectionBatching() {
         return configurer -> configurer.eventProcessing(processing -> {
-            for (String projection : List.of("workspaces", "blueprints", "clusters")) {
+            // audit-chain stays one segment on one thread (its links are a sequence): batching is safe.
+            for (String projection : List.of("workspaces", "blueprints", "clusters", "audit-chain")) {
                 processing.registerTrackingEventProcessorConfiguration(projection, config ->
                         TrackingEventProcessorConfiguration.forSingleThreadedProcessing().andBatchSize(100));
             }
