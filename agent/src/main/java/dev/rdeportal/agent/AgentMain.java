@@ -1,5 +1,9 @@
 package dev.rdeportal.agent;
 
+import dev.rdeportal.agent.runtime.WorkspaceRuntime;
+import dev.rdeportal.agent.runtime.kubernetes.KubernetesRuntime;
+import dev.rdeportal.agent.runtime.kubernetes.KubernetesRuntimeConfig;
+import dev.rdeportal.agent.runtime.kubernetes.SecretCredentialMirror;
 import dev.rdeportal.agent.runtime.local.LocalRuntime;
 import dev.rdeportal.agent.runtime.local.LocalRuntimeConfig;
 import dev.rdeportal.agent.tunnel.ChannelFactory;
@@ -11,6 +15,8 @@ import dev.rdeportal.agent.tunnel.ExitStatus;
 import dev.rdeportal.agent.tunnel.TlsChannelFactory;
 import dev.rdeportal.agent.tunnel.TunnelClient;
 import dev.rdeportal.agent.tunnel.TunnelConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -70,6 +76,29 @@ public final class AgentMain implements Callable<Integer> {
                     + "Default: 65536.")
     int terminalBuffer;
 
+    @Option(names = "--kube-port-access", paramLabel = "pod-ip|port-forward",
+            defaultValue = "${env:RDE_AGENT_KUBE_PORT_ACCESS:-pod-ip}",
+            description = "With --runtime kubernetes: how previews reach a workspace's port, by the pod's IP (the agent "
+                    + "runs in the cluster) or a port-forward (env RDE_AGENT_KUBE_PORT_ACCESS). Default: pod-ip.")
+    String kubePortAccess;
+
+    @Option(names = "--kube-agent-namespace", paramLabel = "NAMESPACE",
+            defaultValue = "${env:RDE_AGENT_NAMESPACE}",
+            description = "With --runtime kubernetes: the agent's namespace, whose agent pods alone may reach workspace "
+                    + "ports (env RDE_AGENT_NAMESPACE). Default: the service account's namespace, else rde-system.")
+    String kubeAgentNamespace;
+
+    @Option(names = "--kube-storage-class", paramLabel = "CLASS", defaultValue = "${env:RDE_AGENT_KUBE_STORAGE_CLASS}",
+            description = "With --runtime kubernetes: storage class of workspace volumes (env "
+                    + "RDE_AGENT_KUBE_STORAGE_CLASS). Default: the cluster's default class.")
+    String kubeStorageClass;
+
+    @Option(names = "--credential-store", paramLabel = "file|secret:NAMESPACE/NAME",
+            defaultValue = "${env:RDE_AGENT_CREDENTIAL_STORE:-file}",
+            description = "Where the agent's credential survives restarts: files in --data-dir, or also a Kubernetes "
+                    + "Secret, restored into --data-dir on start (env RDE_AGENT_CREDENTIAL_STORE). Default: file.")
+    String credentialStore;
+
     private final PrintStream err;
 
     public AgentMain() {
@@ -95,6 +124,38 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     ExitStatus run() {
+        Optional<SecretCredentialMirror.Location> credentialSecret;
+        try {
+            credentialSecret = credentialStore == null || credentialStore.isBlank() || credentialStore.strip().equals("file")
+                    ? Optional.empty() : Optional.of(SecretCredentialMirror.Location.parse(credentialStore));
+        } catch (IllegalArgumentException e) {
+            return new ExitStatus(ExitStatus.USAGE, e.getMessage());
+        }
+        boolean kubernetesRuntime = "kubernetes".equalsIgnoreCase(runtime == null ? "" : runtime.strip());
+        if (credentialSecret.isEmpty() && !kubernetesRuntime) {
+            return serve(null);
+        }
+        // One client for the runtime and the credential secret: the pod's service account in a
+        // cluster, else KUBECONFIG / ~/.kube/config.
+        try (KubernetesClient kube = new KubernetesClientBuilder().build()) {
+            if (credentialSecret.isEmpty()) {
+                return serve(kube);
+            }
+            Path dir = (dataDir == null ? Path.of("agent-data") : dataDir).toAbsolutePath().normalize();
+            createPrivateDirectory(dir);
+            // Restored before anything reads the data directory, closed (one last copy) after the tunnel.
+            try (SecretCredentialMirror mirror = SecretCredentialMirror.start(kube, credentialSecret.get(), dir,
+                    Duration.ofSeconds(2))) {
+                return serve(kube);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("agent failed", e);
+            return new ExitStatus(ExitStatus.ERROR, "agent failed: " + e.getMessage());
+        }
+    }
+
+    /** @param kube null unless the runtime or the credential store is Kubernetes */
+    private ExitStatus serve(KubernetesClient kube) {
         AgentConfig config;
         TerminalConfig terminals;
         try {
@@ -106,8 +167,14 @@ public final class AgentMain implements Callable<Integer> {
         } catch (IOException e) {
             return new ExitStatus(ExitStatus.ERROR, e.getMessage());
         }
+        KubernetesRuntimeConfig kubernetes = null;
         if (config.runtime() == AgentConfig.Runtime.KUBERNETES) {
-            return new ExitStatus(ExitStatus.USAGE, "runtime kubernetes is not available in this build");
+            try {
+                kubernetes = new KubernetesRuntimeConfig(KubernetesRuntimeConfig.PortAccess.parse(kubePortAccess),
+                        agentNamespace(), null, kubeStorageClass, 0, 0, 0, null);
+            } catch (IllegalArgumentException e) {
+                return new ExitStatus(ExitStatus.USAGE, e.getMessage());
+            }
         }
         try {
             createPrivateDirectory(config.dataDir());
@@ -117,7 +184,7 @@ public final class AgentMain implements Callable<Integer> {
                 return new ExitStatus(ExitStatus.USAGE, "no CA to verify gateway " + config.gateway()
                         + " with: pass --ca-cert FILE, or --join-token (it carries the CA fingerprint)");
             }
-            try (LocalRuntime workspaces = LocalRuntime.open(LocalRuntimeConfig.defaults(config.dataDir().resolve("workspaces")));
+            try (WorkspaceRuntime workspaces = runtime(config, kubernetes, kube);
                  TerminalSessions sessions = TerminalSessions.create(terminals, workspaces)) {
                 TunnelClient client = TunnelClient.create(
                         TunnelConfig.of(config.gateway(), config.joinToken(), hostname(), version()),
@@ -130,6 +197,27 @@ public final class AgentMain implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             log.error("agent failed", e);
             return new ExitStatus(ExitStatus.ERROR, "agent failed: " + e.getMessage());
+        }
+    }
+
+    /** The local runtime, or Kubernetes through {@code kube}. */
+    private static WorkspaceRuntime runtime(AgentConfig config, KubernetesRuntimeConfig kubernetes, KubernetesClient kube) {
+        if (config.runtime() == AgentConfig.Runtime.KUBERNETES) {
+            return KubernetesRuntime.open(kube, kubernetes);
+        }
+        return LocalRuntime.open(LocalRuntimeConfig.defaults(config.dataDir().resolve("workspaces")));
+    }
+
+    /** The flag, else the namespace of the pod's service account, else {@code rde-system}. */
+    private String agentNamespace() {
+        if (kubeAgentNamespace != null && !kubeAgentNamespace.isBlank()) {
+            return kubeAgentNamespace;
+        }
+        Path serviceAccount = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+        try {
+            return Files.isReadable(serviceAccount) ? Files.readString(serviceAccount).strip() : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

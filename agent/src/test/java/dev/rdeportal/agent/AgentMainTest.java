@@ -29,12 +29,12 @@ class AgentMainTest {
     }
 
     @Test
-    void kubernetesRuntimeIsNotInThisBuild() {
+    void aBadKubernetesFlagIsAUsageError() {
         int code = run("--gateway", "localhost:8443", "--join-token", TOKEN, "--runtime", "kubernetes",
-                "--data-dir", dataDir.toString());
+                "--kube-port-access", "tunnel", "--data-dir", dataDir.toString());
 
         assertThat(code).isEqualTo(2);
-        assertThat(stderr()).isEqualTo("rde-agent: runtime kubernetes is not available in this build" + System.lineSeparator());
+        assertThat(stderr()).contains("--kube-port-access must be pod-ip or port-forward");
     }
 
     @Test

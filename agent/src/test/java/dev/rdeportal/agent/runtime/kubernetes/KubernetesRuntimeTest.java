@@ -1,0 +1,276 @@
+package dev.rdeportal.agent.runtime.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rdeportal.agent.runtime.WorkspacePhase;
+import dev.rdeportal.agent.runtime.WorkspaceSpec;
+import dev.rdeportal.agent.runtime.WorkspaceState;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The runtime against fabric8's mock API server in CRUD mode (no controllers: pods appear only when a test adds them). */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesRuntimeTest {
+
+    static KubernetesClient client;
+
+    private KubernetesRuntime runtime;
+
+    private static final WorkspaceSpec SPEC = new WorkspaceSpec("w-1", "demo", "alice@example.com", "bp-python",
+            "registry.example/python:3", 1500, 3072, 20, List.of(8000, 9000),
+            Map.of("ANTHROPIC_API_KEY", "sk-test-secret"), "python3 -m http.server $PORT");
+    private static final String NS = "rde-ws-w-1";
+
+    @BeforeEach
+    void open() {
+        // Zero ready timeout: the mock has no controller to make a pod ready. Create-or-replace:
+        // the mock has no server-side apply (answers 415), so production's applier is not exercised here.
+        runtime = new KubernetesRuntime(client, KubernetesRuntimeConfig.defaults(null, "rde-system")
+                .withReadyTimeout(Duration.ZERO), Applier.CREATE_OR_REPLACE, Duration.ofMillis(10));
+    }
+
+    @AfterEach
+    void closeRuntime() {
+        runtime.close();
+        // The mock has no namespace controller: what a deleted namespace held must go by hand.
+        client.pods().inAnyNamespace().delete();
+        client.apps().statefulSets().inAnyNamespace().delete();
+        client.namespaces().delete();
+    }
+
+    @Test
+    void provisionCreatesAnIsolatedNamespaceWithTheBlueprintsResources() {
+        runtime.provision(SPEC);
+
+        Namespace ns = client.namespaces().withName(NS).get();
+        assertThat(ns.getMetadata().getLabels()).containsEntry("rde.dev/workspace", "w-1")
+                .containsEntry("rde.dev/owner", "alice_example.com")
+                .containsEntry("rde.dev/blueprint", "bp-python")
+                .containsEntry("app.kubernetes.io/managed-by", "rde-agent");
+
+        assertThat(client.resourceQuotas().inNamespace(NS).withName("workspace").get().getSpec().getHard())
+                .containsEntry("limits.cpu", new Quantity("1500m"))
+                .containsEntry("limits.memory", new Quantity("3072Mi"))
+                .containsEntry("requests.storage", new Quantity("20Gi"));
+        assertThat(client.limitRanges().inNamespace(NS).withName("workspace").get().getSpec().getLimits().get(0).getMax())
+                .containsEntry("cpu", new Quantity("1500m"));
+        assertThat(client.persistentVolumeClaims().inNamespace(NS).withName("workspace").get()
+                .getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("20Gi"));
+
+        NetworkPolicy policy = client.network().v1().networkPolicies().inNamespace(NS).withName("workspace").get();
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isNullOrEmpty();
+        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
+            assertThat(rule.getFrom()).singleElement().satisfies(peer -> assertThat(peer.getNamespaceSelector()
+                    .getMatchLabels()).containsEntry("kubernetes.io/metadata.name", "rde-system"));
+            assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(8000, 9000);
+        });
+
+        assertThat(client.serviceAccounts().inNamespace(NS).withName("workspace").get().getAutomountServiceAccountToken())
+                .isFalse();
+        Secret env = client.secrets().inNamespace(NS).withName("workspace-env").get();
+        assertThat(new String(Base64.getDecoder().decode(env.getData().get("ANTHROPIC_API_KEY")), StandardCharsets.UTF_8))
+                .isEqualTo("sk-test-secret");
+
+        StatefulSet set = client.apps().statefulSets().inNamespace(NS).withName("workspace").get();
+        assertThat(set.getSpec().getReplicas()).isEqualTo(1);
+        var pod = set.getSpec().getTemplate().getSpec();
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getServiceAccountName()).isEqualTo("workspace");
+        Container container = pod.getContainers().get(0);
+        assertThat(container.getImage()).isEqualTo("registry.example/python:3");
+        assertThat(container.getCommand()).containsExactly("sh", "-c", "python3 -m http.server $PORT");
+        assertThat(container.getResources().getLimits()).containsEntry("cpu", new Quantity("1500m"))
+                .containsEntry("memory", new Quantity("3072Mi"));
+        assertThat(container.getResources().getRequests()).isEqualTo(container.getResources().getLimits());
+        assertThat(container.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("PORT", "8000"),
+                        org.assertj.core.groups.Tuple.tuple("RDE_PORT_8000", "8000"),
+                        org.assertj.core.groups.Tuple.tuple("RDE_PORT_9000", "9000"));
+        assertThat(container.getEnv()).noneMatch(e -> "sk-test-secret".equals(e.getValue()));
+        assertThat(container.getEnvFrom()).singleElement()
+                .satisfies(from -> assertThat(from.getSecretRef().getName()).isEqualTo("workspace-env"));
+        assertThat(container.getVolumeMounts()).singleElement()
+                .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/workspace"));
+        assertThat(pod.getVolumes()).singleElement()
+                .satisfies(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("workspace"));
+    }
+
+    @Test
+    void aShellOnlyWorkspaceSleeps() {
+        runtime.provision(new WorkspaceSpec("w-2", "", "", "", "debian:12", 0, 0, 0, List.of(), Map.of(), ""));
+
+        StatefulSet set = client.apps().statefulSets().inNamespace("rde-ws-w-2").withName("workspace").get();
+        assertThat(set.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
+                .containsExactly("sh", "-c", "sleep infinity");
+    }
+
+    @Test
+    void provisioningTwiceChangesNothing() {
+        runtime.provision(SPEC);
+        List<String> first = snapshot();
+
+        runtime.provision(SPEC);
+
+        assertThat(snapshot()).isEqualTo(first);
+    }
+
+    @Test
+    void aRunningWorkspaceIsLeftAsItIsByAnotherProvision() {
+        runtime.provision(SPEC);
+        markReady(NS);
+        client.pods().inNamespace(NS).resource(readyPod("10.1.2.3")).create();
+
+        WorkspaceState state = runtime.provision(new WorkspaceSpec("w-1", "demo", "alice@example.com", "bp-python",
+                "registry.example/python:4", 1500, 3072, 20, List.of(8000, 9000), Map.of(), ""));
+
+        assertThat(state.phase()).isEqualTo(WorkspacePhase.RUNNING);
+        assertThat(client.apps().statefulSets().inNamespace(NS).withName("workspace").get()
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("registry.example/python:3");
+    }
+
+    @Test
+    void stopScalesToZeroAndKeepsTheVolumeAndStartScalesBack() {
+        runtime.provision(SPEC);
+
+        WorkspaceState stopped = runtime.stop("w-1");
+
+        assertThat(stopped.phase()).isEqualTo(WorkspacePhase.STOPPED);
+        assertThat(client.apps().statefulSets().inNamespace(NS).withName("workspace").get().getSpec().getReplicas()).isZero();
+        assertThat(client.persistentVolumeClaims().inNamespace(NS).withName("workspace").get()).isNotNull();
+        assertThat(runtime.stop("w-1").phase()).isEqualTo(WorkspacePhase.STOPPED);
+
+        runtime.start(SPEC);
+
+        assertThat(client.apps().statefulSets().inNamespace(NS).withName("workspace").get().getSpec().getReplicas()).isEqualTo(1);
+    }
+
+    @Test
+    void deleteRemovesTheNamespaceAndAMissingWorkspaceIsFine() {
+        runtime.provision(SPEC);
+
+        runtime.delete("w-1");
+        runtime.delete("w-1");
+
+        assertThat(client.namespaces().withName(NS).get()).isNull();
+        assertThat(runtime.state("w-1").phase()).isEqualTo(WorkspacePhase.MISSING);
+        assertThat(runtime.stop("never-was").phase()).isEqualTo(WorkspacePhase.MISSING);
+    }
+
+    @Test
+    void inventoryComesFromLabels() {
+        runtime.provision(SPEC);
+        runtime.provision(new WorkspaceSpec("w-2", "", "bob@example.com", "bp", "debian:12", 0, 0, 0, List.of(), Map.of(), ""));
+        runtime.stop("w-2");
+        markReady(NS);
+        // Not ours: no managed-by label.
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata().withName("rde-ws-foreign").endMetadata().build()).create();
+
+        List<WorkspaceState> inventory = runtime.inventory();
+
+        assertThat(inventory).extracting(WorkspaceState::workspaceId, WorkspaceState::phase)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("w-1", WorkspacePhase.RUNNING),
+                        org.assertj.core.groups.Tuple.tuple("w-2", WorkspacePhase.STOPPED));
+        assertThat(inventory.get(0).ports()).containsEntry(8000, 8000).containsEntry(9000, 9000);
+    }
+
+    @Test
+    void aPodThatCannotPullItsImageIsReportedFailedWithTheImageNamed() {
+        runtime.provision(SPEC);
+        List<WorkspaceState> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runtime.onChange(seen::add);
+        client.pods().inNamespace(NS).resource(WorkspaceStatusTest.pod(NS, "registry.example/python:3", "ImagePullBackOff",
+                "Back-off pulling image \"registry.example/python:3\"")).create();
+
+        runtime.report("w-1");
+        runtime.report("w-1");
+
+        assertThat(seen).singleElement().satisfies(state -> {
+            assertThat(state.phase()).isEqualTo(WorkspacePhase.FAILED);
+            assertThat(state.reason()).startsWith("image registry.example/python:3 cannot be pulled: Back-off pulling");
+        });
+        assertThat(runtime.inventory()).singleElement().extracting(WorkspaceState::phase).isEqualTo(WorkspacePhase.FAILED);
+    }
+
+    @Test
+    void theInformerReportsACrashLoopOnceAndPreviewsUseThePodIpOfARunningWorkspace() throws Exception {
+        runtime.provision(SPEC);
+        markReady(NS);
+        client.pods().inNamespace(NS).resource(readyPod("10.1.2.3")).create();
+        java.util.concurrent.BlockingQueue<WorkspaceState> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+        runtime.onChange(seen::add);
+        runtime.watch();
+
+        assertThat(runtime.portAddress("w-1", 8000)).contains(new java.net.InetSocketAddress("10.1.2.3", 8000));
+        assertThat(runtime.portAddress("w-1", 1234)).as("not a blueprint port").isEmpty();
+
+        client.pods().inNamespace(NS).resource(WorkspaceStatusTest.pod(NS, "registry.example/python:3",
+                "CrashLoopBackOff", "back-off 40s restarting failed container")).update();
+
+        WorkspaceState failed = seen.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(failed).isNotNull();
+        assertThat(failed.phase()).isEqualTo(WorkspacePhase.FAILED);
+        assertThat(failed.reason()).contains("start command keeps exiting");
+        assertThat(seen.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS)).as("reported once").isNull();
+        assertThat(runtime.portAddress("w-1", 8000)).as("no preview of a failed workspace").isEmpty();
+    }
+
+    private static io.fabric8.kubernetes.api.model.Pod readyPod(String ip) {
+        return new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata().withName("workspace-0").withNamespace(NS)
+                .addToLabels("app.kubernetes.io/managed-by", "rde-agent")
+                .addToAnnotations("rde.dev/workspace-id", "w-1").endMetadata()
+                .withNewStatus().withPhase("Running").withPodIP(ip)
+                .addNewCondition().withType("Ready").withStatus("True").endCondition()
+                .endStatus()
+                .build();
+    }
+
+    private static void markReady(String namespace) {
+        client.apps().statefulSets().inNamespace(namespace).withName("workspace")
+                .editStatus(s -> {
+                    s.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
+                            .withReplicas(1).withReadyReplicas(1).build());
+                    return s;
+                });
+    }
+
+    /** Every object of the workspace without server-assigned metadata: what a user's workspace is made of. */
+    private static List<String> snapshot() {
+        return Stream.<List<? extends HasMetadata>>of(
+                        List.of(client.namespaces().withName(NS).get()),
+                        client.resourceQuotas().inNamespace(NS).list().getItems(),
+                        client.limitRanges().inNamespace(NS).list().getItems(),
+                        client.persistentVolumeClaims().inNamespace(NS).list().getItems(),
+                        client.network().v1().networkPolicies().inNamespace(NS).list().getItems(),
+                        client.serviceAccounts().inNamespace(NS).list().getItems(),
+                        client.secrets().inNamespace(NS).list().getItems(),
+                        client.apps().statefulSets().inNamespace(NS).list().getItems())
+                .flatMap(List::stream)
+                .map(o -> {
+                    o.getMetadata().setResourceVersion(null);
+                    o.getMetadata().setManagedFields(null);
+                    o.getMetadata().setGeneration(null);
+                    return io.fabric8.kubernetes.client.utils.Serialization.asJson(o);
+                })
+                .toList();
+    }
+}
