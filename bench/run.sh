@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the control-plane benchmarks beside their baselines against PostgreSQL, in one JVM.
-#   bench/run.sh [all|launch|lag|commands|replay]
+# Runs the benchmarks beside their baselines against PostgreSQL, in one JVM.
+#   bench/run.sh [all|launch|lag|commands|replay]                control plane (all = these four)
+#   bench/run.sh terminal [all|echo|throughput|fairness|memory]  terminals through the whole chain (several: echo,throughput)
 # Needs a PostgreSQL role that may create databases: RDE_TEST_DATABASE_URL/_USER/_PASSWORD
 # (bash .ci/run sets up one on the local server), and python3 for the sample workspace app.
 set -euo pipefail
@@ -8,6 +9,12 @@ cd "$(dirname "$0")/.."
 export RDE_TEST_DATABASE_URL=${RDE_TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/rde}
 export RDE_TEST_DATABASE_USER=${RDE_TEST_DATABASE_USER:-rde}
 export RDE_TEST_DATABASE_PASSWORD=${RDE_TEST_DATABASE_PASSWORD:-rde}
-./mvnw -B -q install -DskipTests
+if [[ -z "${RDE_BENCH_SKIP_BUILD:-}" ]]; then
+  ./mvnw -B -q install -DskipTests
+fi
 cd bench
-../mvnw -B -q exec:exec -Dbench="${1:-all}"
+if [[ "${1:-all}" == terminal ]]; then
+  ../mvnw -B -q exec:exec -Dbench.main=dev.rdeportal.bench.TerminalBench -Dbench="${2:-all}"
+else
+  ../mvnw -B -q exec:exec -Dbench="${1:-all}"
+fi

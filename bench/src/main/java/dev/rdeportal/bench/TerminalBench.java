@@ -1,0 +1,694 @@
+package dev.rdeportal.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rdeportal.agent.runtime.TerminalProcess;
+import dev.rdeportal.agent.runtime.WorkspacePhase;
+import dev.rdeportal.agent.runtime.WorkspaceSpec;
+import dev.rdeportal.agent.runtime.local.LocalRuntime;
+import dev.rdeportal.agent.runtime.local.LocalRuntimeConfig;
+import dev.rdeportal.portal.support.Api;
+import dev.rdeportal.portal.support.PortalHarness;
+import dev.rdeportal.portal.support.TestDatabase;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Terminal benchmarks, each beside its baseline in the same run, reporting the ratio: the whole
+ * chain (WebSocket → portal → TLS gRPC tunnel → agent process → PTY) against a PTY opened directly
+ * with the agent's {@link LocalRuntime#openTerminal} in this JVM.
+ * Run with {@code bench/run.sh terminal [all|echo|throughput|fairness|memory]}, or several joined by commas; results go in bench/RESULTS.md.
+ */
+public final class TerminalBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** 39,321,600 zero bytes in base64 without line breaks are exactly 50 MiB of printable output. */
+    private static final long PAYLOAD = 50L * 1024 * 1024;
+    private static final String PRODUCER = "head -c 39321600 /dev/zero | base64 -w0; echo; echo END$((6*7))\r";
+    private static final String RAW_CAT = "stty raw -echo; echo RDY$((6*7)); exec cat\r";
+
+    private static PortalHarness portal;
+    private static Api api;
+    private static String token;
+    private static String workspace;
+    private static LocalRuntime direct;
+    private static final String DIRECT_WS = "ws-direct-term";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private TerminalBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("clients")) {
+            Clients.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        String which = args.length == 0 ? "all" : args[0];
+        Path work = Files.createTempDirectory("rde-term-bench");
+        System.out.printf("machine: %d cores, %d MiB max heap, %s %s%n", Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("os.name"), System.getProperty("java.version"));
+        int status = 0;
+        try (PortalHarness started = PortalHarness.start(TestDatabase.create(), work, true,
+                "--logging.level.root=WARN", "--logging.level.rde=WARN")) {
+            portal = started;
+            api = portal.api();
+            token = portal.login("alice@example.com", "alice");
+            awaitAgent(api, portal.login("admin@example.com", "admin"));
+            Api.Response r = api.post("/api/v1/workspaces", "{\"blueprintId\":\"bp-sample\",\"name\":\"termbench\"}", token);
+            if (r.status() != 202) {
+                throw new IllegalStateException("launch answered " + r.status() + " " + r.body());
+            }
+            workspace = r.body().get("id").asText();
+            api.awaitWorkspace(workspace, token, "RUNNING"::equals, Duration.ofSeconds(60));
+
+            direct = LocalRuntime.open(LocalRuntimeConfig.defaults(work.resolve("direct-runtime")));
+            direct.provision(new WorkspaceSpec(DIRECT_WS, "direct", "bench", "bp", "debian:12", 500, 512, 1, List.of(8000),
+                    Map.of(), "exec python3 -m http.server \"$PORT\" --bind 127.0.0.1"));
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (direct.state(DIRECT_WS).phase() != WorkspacePhase.RUNNING) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("direct workspace is " + direct.state(DIRECT_WS).phase());
+                }
+                Api.sleep(50);
+            }
+            try {
+                if (which.equals("all") || List.of(which.split(",")).contains("echo")) {
+                    echo();
+                }
+                if (which.equals("all") || List.of(which.split(",")).contains("throughput")) {
+                    throughput();
+                }
+                if (which.equals("all") || List.of(which.split(",")).contains("fairness")) {
+                    fairness();
+                }
+                if (which.equals("all") || List.of(which.split(",")).contains("memory")) {
+                    memory(Integer.getInteger("bench.sessions", 250));
+                }
+            } finally {
+                closeAllSessions();
+                direct.delete(DIRECT_WS);
+                direct.close();
+            }
+        } catch (Throwable t) {
+            t.printStackTrace();
+            status = 1;
+        } finally {
+            deleteTree(work);
+        }
+        System.exit(status);
+    }
+
+    // ---- 1. echo latency: one byte typed until it comes back, 2,000 round trips after warm-up
+
+    static void echo() throws Exception {
+        int warm = 500;
+        int count = 2000;
+        long[] ours;
+        try (Ws ws = Ws.open(HTTP, portal.baseUrl(), workspace, ticket())) {
+            ws.awaitReady();
+            ws.rawCat();
+            ws.roundTrips(warm);
+            ours = ws.roundTrips(count);
+            ws.deleteSession();
+        }
+        long[] base;
+        TerminalProcess pty = direct.openTerminal(DIRECT_WS, null, 80, 24);
+        try {
+            DirectPty d = new DirectPty(pty);
+            d.rawCat();
+            d.roundTrips(warm);
+            base = d.roundTrips(count);
+        } finally {
+            pty.close();
+        }
+        Arrays.sort(ours);
+        Arrays.sort(base);
+        double p50 = micros(pct(ours, 0.50)), p99 = micros(pct(ours, 0.99));
+        double b50 = micros(pct(base, 0.50)), b99 = micros(pct(base, 0.99));
+        report("echo round trip p50 (µs, 1 byte, " + count + " after " + warm + " warm-up)", p50,
+                "direct PTY from LocalRuntime.openTerminal, same raw cat loop", b50);
+        report("echo round trip p99 (µs)", p99, "direct PTY p99", b99);
+        System.out.printf("echo added by the chain: p50 %.3f ms (target <= 1 ms: %s), p99 %.3f ms (target <= 5 ms: %s); "
+                        + "max ours %.2f ms, direct %.2f ms%n",
+                (p50 - b50) / 1000, p50 - b50 <= 1000 ? "met" : "MISSED", (p99 - b99) / 1000, p99 - b99 <= 5000 ? "met" : "MISSED",
+                ours[ours.length - 1] / 1e6, base[base.length - 1] / 1e6);
+    }
+
+    // ---- 2. output throughput: 50 MiB of base64 through the chain vs read from a direct PTY
+
+    static void throughput() throws Exception {
+        int runs = 3;
+        double[] ours = new double[runs];
+        double[] base = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            try (Ws ws = Ws.open(HTTP, portal.baseUrl(), workspace, ticket())) {
+                ws.awaitReady();
+                ws.typeAndAwait("echo RDY$((6*7))\r", "RDY42");
+                Api.sleep(300);
+                ws.drain();
+                long start = System.nanoTime();
+                long frames = ws.messages.get();
+                long bytes = ws.countUntil(PRODUCER, "END42", Duration.ofMinutes(3));
+                ours[i] = mib(bytes) / seconds(start);
+                frames = ws.messages.get() - frames;
+                System.out.printf("chain run %d: %d bytes in %d WebSocket messages, %.0f bytes each on average%n",
+                        i + 1, bytes, frames, bytes / (double) frames);
+                ws.deleteSession();
+            }
+            TerminalProcess pty = direct.openTerminal(DIRECT_WS, null, 80, 24);
+            try {
+                DirectPty d = new DirectPty(pty);
+                d.typeAndAwait("echo RDY$((6*7))\r", "RDY42");
+                Api.sleep(300);
+                d.drain();
+                long start = System.nanoTime();
+                long reads = d.reads;
+                long bytes = d.countUntil(PRODUCER, "END42");
+                base[i] = mib(bytes) / seconds(start);
+                System.out.printf("direct run %d: %d bytes in %d reads, %.0f bytes each on average%n",
+                        i + 1, bytes, d.reads - reads, bytes / (double) (d.reads - reads));
+            } finally {
+                pty.close();
+            }
+            System.out.printf("throughput run %d: chain %.1f MiB/s, direct %.1f MiB/s%n", i + 1, ours[i], base[i]);
+        }
+        Arrays.sort(ours);
+        Arrays.sort(base);
+        double o = ours[runs / 2], b = base[runs / 2];
+        report("output throughput MiB/s (50 MiB base64, median of " + runs + ")", o, "direct PTY read in this JVM", b);
+        System.out.printf("throughput: %.2fx direct (target >= 0.5x: %s), %.1f MiB/s (target >= 50: %s)%n",
+                o / b, o / b >= 0.5 ? "met" : "MISSED", o, o >= 50 ? "met" : "MISSED");
+    }
+
+    // ---- 3. fairness: 20 interactive sessions' echo p99 beside a flooding `yes`, vs without it
+
+    static void fairness() throws Exception {
+        int sessions = 20;
+        int perSession = 300;
+        List<Ws> interactive = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            Ws ws = Ws.open(HTTP, portal.baseUrl(), workspace, ticket());
+            ws.awaitReady();
+            ws.rawCat();
+            interactive.add(ws);
+        }
+        long[] idle = typing(interactive, perSession);
+        Ws flood = Ws.open(HTTP, portal.baseUrl(), workspace, ticket());
+        flood.awaitReady();
+        flood.type("yes flood-$((6*7))\r");
+        flood.awaitBytes(4L << 20, TIMEOUT);
+        long floodStart = flood.received.get();
+        long t0 = System.nanoTime();
+        long[] flooded = typing(interactive, perSession);
+        double floodRate = mib(flood.received.get() - floodStart) / seconds(t0);
+        flood.type("\u0003");
+        flood.deleteSession();
+        flood.close();
+        for (Ws ws : interactive) {
+            ws.deleteSession();
+            ws.close();
+        }
+        double i50 = micros(pct(idle, 0.5)), i99 = micros(pct(idle, 0.99));
+        double f50 = micros(pct(flooded, 0.5)), f99 = micros(pct(flooded, 0.99));
+        System.out.printf("fairness: idle p50 %.0f µs p99 %.0f µs; under flood p50 %.0f µs p99 %.0f µs; "
+                + "flood session received %.1f MiB/s meanwhile%n", i50, i99, f50, f99, floodRate);
+        report("interactive echo p99 under a flooding session (µs, " + sessions + " sessions x " + perSession + ")",
+                f99, "same 20 sessions without the flood", i99);
+        System.out.printf("fairness: p99 under flood %.2fx idle (target <= 2x: %s)%n", f99 / i99, f99 / i99 <= 2 ? "met" : "MISSED");
+    }
+
+    /** Each session types one byte every 20 ms and waits for its echo; all samples, sorted. */
+    private static long[] typing(List<Ws> sessions, int perSession) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(sessions.size());
+        List<Future<long[]>> futures = new ArrayList<>();
+        for (Ws ws : sessions) {
+            futures.add(pool.submit(() -> {
+                ws.roundTrips(20);
+                long[] samples = new long[perSession];
+                for (int i = 0; i < perSession; i++) {
+                    Thread.sleep(20);
+                    samples[i] = ws.roundTrips(1)[0];
+                }
+                return samples;
+            }));
+        }
+        long[] all = new long[sessions.size() * perSession];
+        int at = 0;
+        for (Future<long[]> f : futures) {
+            long[] s = f.get();
+            System.arraycopy(s, 0, all, at, s.length);
+            at += s.length;
+        }
+        pool.shutdown();
+        Arrays.sort(all);
+        return all;
+    }
+
+    // ---- 4. gateway heap per idle session, the clients in a separate JVM
+
+    static void memory(int sessions) throws Exception {
+        closeAllSessions();
+        long before = usedHeapAfterGc();
+        Process clients = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), TerminalBench.class.getName(), "clients",
+                portal.baseUrl(), workspace, String.valueOf(sessions))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(clients.getInputStream(), StandardCharsets.UTF_8));
+            // The child asks for tickets itself with this token; it reads it from stdin, not the command line.
+            clients.getOutputStream().write((token + "\n").getBytes(StandardCharsets.UTF_8));
+            clients.getOutputStream().flush();
+            String line;
+            int ready = -1;
+            while ((line = out.readLine()) != null) {
+                System.out.println("clients: " + line);
+                if (line.startsWith("READY ")) {
+                    ready = Integer.parseInt(line.substring(6).trim());
+                    break;
+                }
+            }
+            if (ready <= 0) {
+                throw new IllegalStateException("the client JVM opened no sessions");
+            }
+            Api.sleep(3000);
+            long during = usedHeapAfterGc();
+            double perSession = (during - before) / (double) ready / 1024;
+            System.out.printf("memory: used heap after GC %d KiB before, %d KiB with %d idle sessions%n",
+                    before >> 10, during >> 10, ready);
+            report("gateway heap per idle terminal session (KiB, " + ready + " sessions, clients in another JVM)",
+                    perSession, "budget", 64);
+            System.out.printf("memory: %.1f KiB per session (target <= 64 KiB: %s)%n", perSession, perSession <= 64 ? "met" : "MISSED");
+            clients.getOutputStream().write("bye\n".getBytes(StandardCharsets.UTF_8));
+            clients.getOutputStream().flush();
+            clients.waitFor(30, TimeUnit.SECONDS);
+        } finally {
+            clients.destroyForcibly();
+        }
+        Api.sleep(2000);
+        System.out.printf("memory: used heap after GC %d KiB once the clients left%n", usedHeapAfterGc() >> 10);
+        closeAllSessions();
+    }
+
+    private static long usedHeapAfterGc() {
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Api.sleep(300);
+            min = Math.min(min, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return min;
+    }
+
+    /** The client side of the memory benchmark: N idle terminals, as little state as a socket needs. */
+    static final class Clients {
+        public static void main(String[] args) throws Exception {
+            String baseUrl = args[0];
+            String ws = args[1];
+            int n = Integer.parseInt(args[2]);
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String bearer = in.readLine().trim();
+            HttpClient http = HttpClient.newHttpClient();
+            Pattern ticket = Pattern.compile("\"ticket\"\\s*:\\s*\"([^\"]+)\"");
+            List<WebSocket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+            AtomicInteger ready = new AtomicInteger();
+            AtomicInteger failed = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                futures.add(pool.submit(() -> {
+                    try {
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/workspaces/"
+                                        + ws + "/terminal-tickets")).header("Authorization", "Bearer " + bearer)
+                                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                        Matcher m = ticket.matcher(r.body());
+                        if (!m.find()) {
+                            throw new IllegalStateException("ticket answer " + r.statusCode() + " " + r.body());
+                        }
+                        java.util.concurrent.CompletableFuture<String> first = new java.util.concurrent.CompletableFuture<>();
+                        WebSocket s = http.newWebSocketBuilder().header("Origin", baseUrl)
+                                .buildAsync(URI.create(baseUrl.replace("http://", "ws://") + "/api/v1/workspaces/" + ws + "/terminal"),
+                                        new WebSocket.Listener() {
+                                            @Override
+                                            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                                                first.complete(data.toString());
+                                                w.request(1);
+                                                return null;
+                                            }
+                                        }).get(30, TimeUnit.SECONDS);
+                        s.sendText("{\"type\":\"auth\",\"ticket\":\"" + m.group(1) + "\"}", true).get(30, TimeUnit.SECONDS);
+                        String answer = first.get(30, TimeUnit.SECONDS);
+                        if (!answer.contains("\"ready\"")) {
+                            throw new IllegalStateException("answer " + answer);
+                        }
+                        sockets.add(s);
+                        ready.incrementAndGet();
+                    } catch (Exception e) {
+                        if (failed.incrementAndGet() <= 3) {
+                            System.out.println("session failed: " + e);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdown();
+            System.out.println("failed " + failed.get());
+            System.out.println("READY " + ready.get());
+            System.out.flush();
+            in.readLine();
+            for (WebSocket s : sockets) {
+                s.abort();
+            }
+            System.exit(0);
+        }
+    }
+
+    // ---- the WebSocket client and the direct PTY, driven the same way
+
+    static final class Ws implements WebSocket.Listener, AutoCloseable {
+        final AtomicLong received = new AtomicLong();
+        final AtomicLong messages = new AtomicLong();
+        final Semaphore bytes = new Semaphore(0);
+        final BlockingQueue<JsonNode> control = new LinkedBlockingQueue<>();
+        private final StringBuilder tail = new StringBuilder();
+        private final StringBuilder text = new StringBuilder();
+        private WebSocket socket;
+        private String session;
+
+        static Ws open(HttpClient http, String baseUrl, String workspaceId, String ticket) throws Exception {
+            Ws ws = new Ws();
+            ws.socket = http.newWebSocketBuilder().header("Origin", baseUrl).connectTimeout(Duration.ofSeconds(10))
+                    .buildAsync(URI.create(baseUrl.replace("http://", "ws://") + "/api/v1/workspaces/" + workspaceId + "/terminal"), ws)
+                    .get(30, TimeUnit.SECONDS);
+            ws.socket.sendText("{\"type\":\"auth\",\"ticket\":\"" + ticket + "\",\"cols\":80,\"rows\":24}", true)
+                    .get(10, TimeUnit.SECONDS);
+            return ws;
+        }
+
+        void awaitReady() throws InterruptedException {
+            JsonNode m = control.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (m == null || !"ready".equals(m.path("type").asText())) {
+                throw new IllegalStateException("no ready message: " + m);
+            }
+            session = m.get("session").asText();
+        }
+
+        void type(String keys) throws Exception {
+            socket.sendBinary(ByteBuffer.wrap(keys.getBytes(StandardCharsets.UTF_8)), true).get(10, TimeUnit.SECONDS);
+        }
+
+        void typeAndAwait(String keys, String marker) throws Exception {
+            type(keys);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (!tail().contains(marker)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no '" + marker + "' within " + TIMEOUT + "; tail: " + tail());
+                }
+                Thread.sleep(1);
+            }
+        }
+
+        void rawCat() throws Exception {
+            typeAndAwait(RAW_CAT, "RDY42");
+            Api.sleep(300);
+            drain();
+        }
+
+        void drain() {
+            bytes.drainPermits();
+            synchronized (tail) {
+                tail.setLength(0);
+            }
+        }
+
+        long[] roundTrips(int n) throws Exception {
+            long[] samples = new long[n];
+            ByteBuffer one = ByteBuffer.wrap(new byte[] {'x'});
+            for (int i = 0; i < n; i++) {
+                long start = System.nanoTime();
+                socket.sendBinary(one.duplicate(), true).get(10, TimeUnit.SECONDS);
+                if (!bytes.tryAcquire(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("no echo in 10 s; tail: " + tail());
+                }
+                samples[i] = System.nanoTime() - start;
+            }
+            return samples;
+        }
+
+        long countUntil(String command, String marker, Duration timeout) throws Exception {
+            long start = received.get();
+            type(command);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!tail().contains(marker)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no '" + marker + "' in " + timeout);
+                }
+                Thread.sleep(1);
+            }
+            return received.get() - start;
+        }
+
+        void awaitBytes(long n, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (received.get() < n) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("only " + received.get() + " bytes in " + timeout);
+                }
+                Thread.sleep(10);
+            }
+        }
+
+        String tail() {
+            synchronized (tail) {
+                return tail.toString();
+            }
+        }
+
+        void deleteSession() {
+            if (session != null) {
+                api.delete("/api/v1/workspaces/" + workspace + "/terminal-sessions/" + session, token);
+            }
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                try {
+                    control.add(JSON.readTree(text.toString()));
+                } catch (IOException e) {
+                    control.add(JSON.createObjectNode().put("type", "unparsable"));
+                }
+                text.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            int n = data.remaining();
+            int keep = Math.min(n, 256);
+            byte[] end = new byte[keep];
+            data.position(data.limit() - keep);
+            data.get(end);
+            synchronized (tail) {
+                tail.append(new String(end, StandardCharsets.ISO_8859_1));
+                if (tail.length() > 512) {
+                    tail.delete(0, tail.length() - 256);
+                }
+            }
+            received.addAndGet(n);
+            messages.incrementAndGet();
+            bytes.release(n);
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public void close() {
+            socket.abort();
+        }
+    }
+
+    static final class DirectPty {
+        private final OutputStream in;
+        private final InputStream out;
+        private final byte[] buffer = new byte[64 * 1024];
+        long reads;
+
+        DirectPty(TerminalProcess pty) {
+            this.in = pty.input();
+            this.out = pty.output();
+        }
+
+        void type(String keys) throws IOException {
+            in.write(keys.getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        }
+
+        void typeAndAwait(String keys, String marker) throws IOException {
+            type(keys);
+            StringBuilder seen = new StringBuilder();
+            while (seen.indexOf(marker) < 0) {
+                int n = out.read(buffer);
+                if (n < 0) {
+                    throw new IllegalStateException("terminal ended: " + seen);
+                }
+                seen.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+            }
+        }
+
+        void rawCat() throws IOException {
+            typeAndAwait(RAW_CAT, "RDY42");
+            Api.sleep(300);
+            drain();
+        }
+
+        void drain() throws IOException {
+            while (out.available() > 0) {
+                out.read(buffer, 0, Math.min(buffer.length, out.available()));
+            }
+        }
+
+        long[] roundTrips(int n) throws IOException {
+            long[] samples = new long[n];
+            for (int i = 0; i < n; i++) {
+                long start = System.nanoTime();
+                in.write('x');
+                in.flush();
+                int got = out.read(buffer, 0, 1);
+                if (got != 1) {
+                    throw new IllegalStateException("read " + got);
+                }
+                samples[i] = System.nanoTime() - start;
+            }
+            return samples;
+        }
+
+        long countUntil(String command, String marker) throws IOException {
+            type(command);
+            long total = 0;
+            String tail = "";
+            while (true) {
+                int n = out.read(buffer);
+                if (n < 0) {
+                    throw new IllegalStateException("terminal ended");
+                }
+                total += n;
+                reads++;
+                int keep = Math.min(n, 256);
+                tail = tail + new String(buffer, n - keep, keep, StandardCharsets.ISO_8859_1);
+                if (tail.contains(marker)) {
+                    return total;
+                }
+                if (tail.length() > 512) {
+                    tail = tail.substring(tail.length() - 256);
+                }
+            }
+        }
+    }
+
+    // ---- helpers
+
+    private static String ticket() {
+        Api.Response r = api.post("/api/v1/workspaces/" + workspace + "/terminal-tickets", null, token);
+        if (r.status() != 200) {
+            throw new IllegalStateException("ticket answered " + r.status() + " " + r.body());
+        }
+        return r.body().get("ticket").asText();
+    }
+
+    private static void closeAllSessions() {
+        if (api == null || workspace == null) {
+            return;
+        }
+        Api.Response r = api.get("/api/v1/workspaces/" + workspace + "/terminal-sessions", token);
+        if (r.status() == 200 && r.body() != null) {
+            for (String id : r.body().get("items").findValuesAsText("id")) {
+                api.delete("/api/v1/workspaces/" + workspace + "/terminal-sessions/" + id, token);
+            }
+        }
+    }
+
+    private static void awaitAgent(Api api, String admin) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            var body = api.get("/api/v1/clusters", admin).body();
+            if (body != null && body.toString().contains("\"connected\":true")) {
+                return;
+            }
+            Api.sleep(200);
+        }
+        throw new IllegalStateException("the local agent did not connect");
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    private static long pct(long[] sorted, double q) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * q) - 1)];
+    }
+
+    private static void report(String what, double ours, String baselineName, double baseline) {
+        System.out.printf("RESULT %s: ours %.2f | baseline (%s) %.2f | ratio ours/baseline %.2f%n",
+                what, ours, baselineName, baseline, ours / baseline);
+    }
+
+    private static double mib(long bytes) {
+        return bytes / (1024.0 * 1024.0);
+    }
+
+    private static double micros(long nanos) {
+        return nanos / 1e3;
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}
