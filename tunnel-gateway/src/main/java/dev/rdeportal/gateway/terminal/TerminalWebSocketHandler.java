@@ -228,7 +228,7 @@ final class TerminalWebSocketHandler {
                 }, 1)
                 .then(Mono.defer(() -> closed.get() != null ? Mono.<Void>empty()
                         : ws.send(Mono.just(ws.textMessage(exitJson(null, "agent disconnected"))))))
-                .then(ws.close(CloseStatus.NORMAL));
+                .then(closeIfOpen(ws, CloseStatus.NORMAL));
 
         Mono<Void> toAgent = channel.forward(inbound.concatMapIterable(this::frames));
 
@@ -280,8 +280,16 @@ final class TerminalWebSocketHandler {
 
     private Mono<Void> exit(WebSocketSession ws, Integer code, String reason, CloseStatus status) {
         return ws.send(Mono.just(ws.textMessage(exitJson(code, reason))))
-                .then(ws.close(status))
+                .then(closeIfOpen(ws, status))
                 .onErrorResume(e -> Mono.empty());
+    }
+
+    /**
+     * Deferred: Reactor Netty allocates the close frame when {@code close} is called, so calling it
+     * while assembling a pipeline that may be cancelled (the client went first) leaked the buffer.
+     */
+    private static Mono<Void> closeIfOpen(WebSocketSession ws, CloseStatus status) {
+        return Mono.defer(() -> ws.isOpen() ? ws.close(status) : Mono.empty());
     }
 
     private String ready(String sessionId) {
