@@ -91,9 +91,9 @@ class AuditPostgresTest {
     @Order(2)
     void theExportHoldsEveryEventOnce() throws Exception {
         long events = jdbc.queryForObject("SELECT COUNT(*) FROM domain_event_entry", Long.class);
-        HttpResponse<String> jsonl = HttpClient.newHttpClient().send(api.builder("/api/v1/audit/export?format=jsonl", admin)
+        HttpResponse<String> jsonl = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(api.builder("/api/v1/audit/export?format=jsonl", admin)
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> csv = HttpClient.newHttpClient().send(api.builder("/api/v1/audit/export?format=csv", admin)
+        HttpResponse<String> csv = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(api.builder("/api/v1/audit/export?format=csv", admin)
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(jsonl.statusCode()).isEqualTo(200);

@@ -15,7 +15,10 @@ public final class Api {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: the portal speaks it on plain http; the JDK client's default would first try an
+    // h2c upgrade on every new connection.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
 
     public Api(String baseUrl) {

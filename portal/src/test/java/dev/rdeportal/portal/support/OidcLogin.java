@@ -34,6 +34,7 @@ public final class OidcLogin {
     public static String accessToken(String issuer, String clientId, String redirectUri, String email, String password) {
         try {
             HttpClient http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
                     .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .connectTimeout(Duration.ofSeconds(5))
