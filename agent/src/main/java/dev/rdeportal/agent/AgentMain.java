@@ -1,5 +1,6 @@
 package dev.rdeportal.agent;
 
+import dev.rdeportal.agent.preview.PreviewProxy;
 import dev.rdeportal.agent.runtime.WorkspaceRuntime;
 import dev.rdeportal.agent.runtime.kubernetes.KubernetesRuntime;
 import dev.rdeportal.agent.runtime.kubernetes.KubernetesRuntimeConfig;
@@ -9,6 +10,7 @@ import dev.rdeportal.agent.runtime.local.LocalRuntimeConfig;
 import dev.rdeportal.agent.tunnel.ChannelFactory;
 import dev.rdeportal.agent.terminal.TerminalConfig;
 import dev.rdeportal.agent.terminal.TerminalSessions;
+import dev.rdeportal.agent.tunnel.ChannelRouter;
 import dev.rdeportal.agent.tunnel.Credential;
 import dev.rdeportal.agent.tunnel.CredentialStore;
 import dev.rdeportal.agent.tunnel.ExitStatus;
@@ -110,6 +112,7 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        PreviewProxy.allowHostHeader();
         int code = new CommandLine(new AgentMain()).execute(args);
         System.exit(code);
     }
@@ -185,11 +188,12 @@ public final class AgentMain implements Callable<Integer> {
                         + " with: pass --ca-cert FILE, or --join-token (it carries the CA fingerprint)");
             }
             try (WorkspaceRuntime workspaces = runtime(config, kubernetes, kube);
-                 TerminalSessions sessions = TerminalSessions.create(terminals, workspaces)) {
+                 TerminalSessions sessions = TerminalSessions.create(terminals, workspaces);
+                 PreviewProxy previews = PreviewProxy.create(workspaces)) {
                 TunnelClient client = TunnelClient.create(
                         TunnelConfig.of(config.gateway(), config.joinToken(), hostname(), version()),
                         channels.get(), credentials, workspaces, config.dataDir().resolve("operations"),
-                        sessions);
+                        new ChannelRouter(sessions, previews));
                 Signals.onTermination(() -> shutDown(client));
                 log.info("agent starting: {}", config);
                 return client.run();

@@ -12,6 +12,12 @@ public enum ErrorCode {
     WORKSPACE_LIMIT_REACHED("workspace-limit-reached", 409),
     RATE_LIMITED("rate-limited", 429),
     UNAVAILABLE("unavailable", 503),
+    /** A one-time ticket (terminal, preview) that is unknown, spent, expired or for something else. */
+    TICKET_INVALID("ticket-invalid", 403),
+    /** A preview origin was visited without a valid preview cookie: get a new ticket from the portal. */
+    PREVIEW_SESSION_REQUIRED("preview-session-required", 401),
+    /** The app behind a preview could not be reached (nothing listening on the port, connection reset). */
+    APP_UNREACHABLE("app-unreachable", 502),
     INTERNAL("internal-error", 500);
 
     private final String code;

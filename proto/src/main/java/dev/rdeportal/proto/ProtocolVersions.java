@@ -6,7 +6,7 @@ import dev.rdeportal.proto.v1.ProtocolVersion;
 public final class ProtocolVersions {
 
     public static final int MAJOR = 1;
-    public static final int MINOR = 2;
+    public static final int MINOR = 3;
 
     /**
      * Flow-control credit of a channel stream, per direction (since 1.1): data bytes a sender may
@@ -24,6 +24,21 @@ public final class ProtocolVersions {
     public static int channelCost(int dataBytes) {
         return Math.max(dataBytes, 256);
     }
+
+    /**
+     * What a frame costs of the channel credit: data frames and (1.3) WebSocket messages cost
+     * {@link #channelCost}; every other frame is free.
+     */
+    public static int frameCost(dev.rdeportal.proto.v1.ChannelFrame frame) {
+        return switch (frame.getBodyCase()) {
+            case DATA -> channelCost(frame.getData().size());
+            case MESSAGE -> channelCost(frame.getMessage().getPayload().size());
+            default -> 0;
+        };
+    }
+
+    /** Largest WebSocket message relayed through a preview (1.3); larger ones close the socket (1009). */
+    public static final int PREVIEW_MAX_MESSAGE_BYTES = 1024 * 1024;
 
     /** Metadata keys that carry the agent credential on every call but {@code Join}. */
     public static final String AGENT_ID_HEADER = "rde-agent-id";

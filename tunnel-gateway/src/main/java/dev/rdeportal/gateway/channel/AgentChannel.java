@@ -160,6 +160,14 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
         return inbound.asFlux();
     }
 
+    /** The client has taken {@code frame}: the agent may send that much more. */
+    public void acknowledge(ChannelFrame frame) {
+        int cost = ProtocolVersions.frameCost(frame);
+        if (cost > 0) {
+            send(ChannelFrame.newBuilder().setAck(Ack.newBuilder().setBytes(cost)).build());
+        }
+    }
+
     /** The client has taken a data frame of {@code dataBytes}: the agent may send that much more. */
     public void acknowledge(int dataBytes) {
         send(ChannelFrame.newBuilder()
@@ -168,6 +176,11 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
     }
 
     // ---- to the agent ------------------------------------------------------------------------
+
+    /** Sends one frame to the agent outside of {@link #forward} (an End after the request body). */
+    public void sendFrame(ChannelFrame frame) {
+        send(frame);
+    }
 
     /**
      * Sends the client's frames (data, resize) to the agent, pulling one at a time while the
@@ -189,9 +202,7 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
             if (state != State.OPEN) {
                 return;
             }
-            if (frame.hasData()) {
-                unackedToAgent += ProtocolVersions.channelCost(frame.getData().size());
-            }
+            unackedToAgent += ProtocolVersions.frameCost(frame);
             outbound.add(frame);
         }
         drain();

@@ -6,6 +6,7 @@ import dev.rdeportal.proto.v1.ChannelKind;
 import dev.rdeportal.proto.v1.ChannelRefused;
 import dev.rdeportal.proto.v1.CloseTerminalSession;
 import dev.rdeportal.proto.v1.GatewayMessage;
+import dev.rdeportal.proto.v1.HttpRequestHead;
 import dev.rdeportal.proto.v1.ListTerminalSessions;
 import dev.rdeportal.proto.v1.OpenChannel;
 import dev.rdeportal.proto.v1.TerminalSessionInfo;
@@ -95,32 +96,48 @@ public final class ChannelBroker {
      */
     public CompletableFuture<AgentChannel> openTerminal(String clusterId, String workspaceId, String user,
                                                         String command, int cols, int rows, String sessionId) {
-        Optional<? extends AgentLink> agent = agents.apply(clusterId);
-        if (agent.isEmpty()) {
-            return CompletableFuture.failedFuture(new ChannelUnavailableException("the workspace's agent is not connected"));
-        }
-        AgentLink link = agent.get();
-        if (link.protocolMinor() < 1) {
-            return CompletableFuture.failedFuture(new ChannelUnavailableException(
-                    "the workspace's agent is too old for terminals (protocol 1." + link.protocolMinor() + ")"));
-        }
-        String channelId = ids.get();
-        CompletableFuture<AgentChannel> channel = new CompletableFuture<>();
-        pending.put(channelId, new Pending(link.agentId(), channel));
-        channel.orTimeout(openTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((c, e) -> pending.remove(channelId));
-        OpenChannel request = OpenChannel.newBuilder()
-                .setChannelId(channelId)
+        return open(clusterId, 1, "terminals", OpenChannel.newBuilder()
                 .setWorkspaceId(workspaceId)
                 .setKind(ChannelKind.CHANNEL_KIND_TERMINAL)
                 .setCommand(command == null ? "" : command)
                 .setCols(Math.max(cols, 0))
                 .setRows(Math.max(rows, 0))
                 .setSessionId(sessionId == null ? "" : sessionId)
+                .setUser(user));
+    }
+
+    /**
+     * Asks the cluster's agent to open a preview channel for one HTTP request (or WebSocket) to a
+     * workspace port (protocol 1.3).
+     */
+    public CompletableFuture<AgentChannel> openPreview(String clusterId, String workspaceId, String user, int port,
+                                                       HttpRequestHead request) {
+        return open(clusterId, 3, "previews", OpenChannel.newBuilder()
+                .setWorkspaceId(workspaceId)
+                .setKind(ChannelKind.CHANNEL_KIND_PREVIEW)
+                .setPort(port)
                 .setUser(user)
-                .build();
-        if (!link.deliver(GatewayMessage.newBuilder().setOpenChannel(request).build())) {
-            channel.completeExceptionally(new ChannelUnavailableException("the workspace's agent is not connected"));
+                .setHttp(request));
+    }
+
+    private CompletableFuture<AgentChannel> open(String clusterId, int minMinor, String what, OpenChannel.Builder request) {
+        Optional<? extends AgentLink> agent = agents.apply(clusterId);
+        if (agent.isEmpty()) {
+            return CompletableFuture.failedFuture(ChannelUnavailableException.noAgent());
+        }
+        AgentLink link = agent.get();
+        if (link.protocolMinor() < minMinor) {
+            return CompletableFuture.failedFuture(new ChannelUnavailableException(
+                    "the workspace's agent is too old for " + what + " (protocol 1." + link.protocolMinor() + ")"));
+        }
+        String channelId = ids.get();
+        String workspaceId = request.getWorkspaceId();
+        CompletableFuture<AgentChannel> channel = new CompletableFuture<>();
+        pending.put(channelId, new Pending(link.agentId(), channel));
+        channel.orTimeout(openTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((c, e) -> pending.remove(channelId));
+        if (!link.deliver(GatewayMessage.newBuilder().setOpenChannel(request.setChannelId(channelId)).build())) {
+            channel.completeExceptionally(ChannelUnavailableException.noAgent());
         }
         return channel.handle((c, e) -> {
             if (e == null) {
@@ -130,7 +147,7 @@ public final class ChannelBroker {
             if (cause instanceof TimeoutException) {
                 log.warn("agent {} did not open channel {} for workspace {} within {}s", link.agentId(), channelId,
                         workspaceId, openTimeout.toSeconds());
-                throw new ChannelUnavailableException("the agent did not open the terminal within "
+                throw new ChannelUnavailableException("the agent did not open the channel within "
                         + openTimeout.toSeconds() + "s");
             }
             throw cause instanceof RuntimeException r ? r : new ChannelUnavailableException(cause.toString());
@@ -192,7 +209,7 @@ public final class ChannelBroker {
     private CompletableFuture<AgentMessage> ask(String clusterId, String requestId, GatewayMessage question) {
         Optional<? extends AgentLink> agent = agents.apply(clusterId);
         if (agent.isEmpty()) {
-            return CompletableFuture.failedFuture(new ChannelUnavailableException("the workspace's agent is not connected"));
+            return CompletableFuture.failedFuture(ChannelUnavailableException.noAgent());
         }
         if (agent.get().protocolMinor() < 1) {
             return CompletableFuture.failedFuture(new ChannelUnavailableException(
@@ -202,7 +219,7 @@ public final class ChannelBroker {
         replies.put(requestId, new Reply(agent.get().agentId(), answer));
         answer.orTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((a, e) -> replies.remove(requestId));
         if (!agent.get().deliver(question)) {
-            answer.completeExceptionally(new ChannelUnavailableException("the workspace's agent is not connected"));
+            answer.completeExceptionally(ChannelUnavailableException.noAgent());
         }
         return answer.exceptionallyCompose(e -> CompletableFuture.failedFuture(
                 unwrap(e) instanceof TimeoutException

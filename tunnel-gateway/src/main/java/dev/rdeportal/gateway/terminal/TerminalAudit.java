@@ -15,7 +15,7 @@ import reactor.core.scheduler.Schedulers;
  * and from where ({@code clientIp}). Publishing writes to the database, so it runs off the event
  * loop. A failure to record is logged, never thrown at the user's terminal.
  */
-final class TerminalAudit {
+public final class TerminalAudit {
 
     private static final Logger log = LoggerFactory.getLogger("rde.gateway.terminal.audit");
 
@@ -26,7 +26,7 @@ final class TerminalAudit {
     }
 
     /** @param actor an email, or null for a caller we could not identify (recorded as {@code system}) */
-    Mono<Void> record(Object event, String actor, String clientIp) {
+    public Mono<Void> record(Object event, String actor, String clientIp) {
         return Mono.fromRunnable(() -> {
                     try {
                         events.publish(List.of(GenericEventMessage.asEventMessage(event).andMetaData(

@@ -1,17 +1,12 @@
 package dev.rdeportal.gateway.terminal;
 
-import dev.rdeportal.proto.JoinToken;
+import dev.rdeportal.gateway.ticket.Secrets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -25,14 +20,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class TerminalTickets {
 
-    /** 32 bytes, base64url without padding. */
-    private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9_-]{43}");
-    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-
-    private static final String POSTGRES_REDEEM = "DELETE FROM terminal_ticket WHERE ticket_hash = ? AND expires_at > ? "
-            + "RETURNING workspace_id, cluster_id, user_email";
-    private static final String H2_REDEEM = "SELECT workspace_id, cluster_id, user_email FROM OLD TABLE "
-            + "(DELETE FROM terminal_ticket WHERE ticket_hash = ? AND expires_at > ?)";
 
     public record Issued(String ticket, Instant expiresAt) {
 
@@ -59,37 +46,35 @@ public final class TerminalTickets {
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final Duration ttl;
-    private final SecureRandom random;
+    private final Secrets secrets;
     private volatile String redeemSql;
 
     public TerminalTickets(JdbcTemplate jdbc, Clock clock, Duration ttl, SecureRandom random) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.ttl = ttl;
-        this.random = random;
+        this.secrets = new Secrets(random);
     }
 
     /** Issues a ticket; expired tickets are swept on the way, so the table stays small. Blocking (JDBC). */
     public Issued issue(String workspaceId, String clusterId, String user) {
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        String ticket = ENCODER.encodeToString(secret);
+        String ticket = secrets.next();
         Instant now = clock.instant();
         Instant expiresAt = now.plus(ttl);
         jdbc.update("DELETE FROM terminal_ticket WHERE expires_at <= ?", timestamp(now));
         jdbc.update("INSERT INTO terminal_ticket (ticket_hash, workspace_id, cluster_id, user_email, expires_at) "
-                + "VALUES (?, ?, ?, ?, ?)", JoinToken.sha256Hex(ticket), workspaceId, clusterId, user, timestamp(expiresAt));
+                + "VALUES (?, ?, ?, ?, ?)", Secrets.hash(ticket), workspaceId, clusterId, user, timestamp(expiresAt));
         return new Issued(ticket, expiresAt);
     }
 
     /** Spends a ticket for a workspace. Blocking (JDBC). */
     public Redemption redeem(String ticket, String workspaceId) {
-        if (ticket == null || !FORMAT.matcher(ticket).matches()) {
+        if (!Secrets.wellFormed(ticket)) {
             return new Refused("malformed ticket", null);
         }
         List<Holder> rows = jdbc.query(redeemSql(),
                 (rs, n) -> new Holder(rs.getString(1), rs.getString(2), rs.getString(3)),
-                JoinToken.sha256Hex(ticket), timestamp(clock.instant()));
+                Secrets.hash(ticket), timestamp(clock.instant()));
         if (rows.isEmpty()) {
             return new Refused("unknown, already used or expired ticket", null);
         }
@@ -104,14 +89,14 @@ public final class TerminalTickets {
     private String redeemSql() {
         String sql = redeemSql;
         if (sql == null) {
-            String product = jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData().getDatabaseProductName());
-            sql = product != null && product.toLowerCase(Locale.ROOT).contains("h2") ? H2_REDEEM : POSTGRES_REDEEM;
+            sql = Secrets.deleteReturning(jdbc, "terminal_ticket", "ticket_hash = ? AND expires_at > ?",
+                    "workspace_id, cluster_id, user_email");
             redeemSql = sql;
         }
         return sql;
     }
 
     private static OffsetDateTime timestamp(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+        return Secrets.timestamp(instant);
     }
 }

@@ -15,24 +15,24 @@ import reactor.core.publisher.Mono;
  * Whether a workspace is the caller's, asked of the read side. Unknown and not-yours answer the
  * same 404 as everywhere else in the API.
  */
-final class WorkspaceAccess {
+public final class WorkspaceAccess {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final QueryGateway queries;
     private final Duration timeout;
 
-    WorkspaceAccess(QueryGateway queries, Duration timeout) {
+    public WorkspaceAccess(QueryGateway queries, Duration timeout) {
         this.queries = queries;
         this.timeout = timeout;
     }
 
-    static boolean validId(String workspaceId) {
+    public static boolean validId(String workspaceId) {
         return workspaceId != null && ID.matcher(workspaceId).matches();
     }
 
     /** The caller's workspace, or {@link DomainException#notFound}. */
-    Mono<WorkspaceView> owned(String workspaceId, String user) {
+    public Mono<WorkspaceView> owned(String workspaceId, String user) {
         if (!validId(workspaceId)) {
             return Mono.error(DomainException.notFound("workspace", String.valueOf(workspaceId)));
         }

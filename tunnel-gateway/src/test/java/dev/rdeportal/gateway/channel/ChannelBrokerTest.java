@@ -132,7 +132,7 @@ class ChannelBrokerTest {
         assertThatThrownBy(() -> broker(agent, Duration.ofSeconds(1)).openTerminal("c1", "w1", "a", "", 80, 24, "")
                 .get(5, TimeUnit.SECONDS))
                 .cause().isInstanceOf(ChannelUnavailableException.class)
-                .hasMessage("the agent did not open the terminal within 1s");
+                .hasMessage("the agent did not open the channel within 1s");
         Link old = new Link("agent-old", 0);
         assertThatThrownBy(() -> broker(old).openTerminal("c1", "w1", "a", "", 80, 24, "").get())
                 .cause().hasMessageContaining("too old");

@@ -1,81 +1,49 @@
 package dev.rdeportal.gateway.terminal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
+
+import dev.rdeportal.gateway.ticket.TestDatabases;
 import dev.rdeportal.proto.JoinToken;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
-/**
- * Tickets on both databases the portal runs on: H2 in PostgreSQL mode (always) and PostgreSQL
- * (when {@code RDE_TEST_DATABASE_URL} names a server, as {@code .ci/run} sets it up). The
- * migration is the real one, applied by Flyway.
- */
+/** Tickets on both databases the portal runs on ({@link TestDatabases}). */
 class TerminalTicketsTest {
 
     static Stream<String> databases() {
-        return Stream.of("h2", "postgresql");
+        return TestDatabases.kinds();
     }
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-03-01T10:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
+    private final TestDatabases.ManualClock clock = new TestDatabases.ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final Now now = new Now();
+
+    /** Reads and moves the clock as the tests below say it. */
+    private final class Now {
+        Instant get() {
+            return clock.instant();
         }
 
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
+        void set(Instant instant) {
+            clock.set(instant);
         }
+    }
 
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
-
-    private JdbcTemplate database(String kind) throws Exception {
-        DriverManagerDataSource dataSource;
-        if (kind.equals("h2")) {
-            dataSource = new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID()
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "sa", "");
-        } else {
-            String server = System.getenv("RDE_TEST_DATABASE_URL");
-            assumeThat(server).as("RDE_TEST_DATABASE_URL for the PostgreSQL variant").isNotBlank();
-            String user = System.getenv().getOrDefault("RDE_TEST_DATABASE_USER", "rde");
-            String password = System.getenv().getOrDefault("RDE_TEST_DATABASE_PASSWORD", "rde");
-            String name = "rde_tickets_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-            try (Connection c = DriverManager.getConnection(server, user, password); Statement st = c.createStatement()) {
-                st.execute("CREATE DATABASE " + name);
-            }
-            dataSource = new DriverManagerDataSource(server.substring(0, server.lastIndexOf('/') + 1) + name, user, password);
-        }
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        return new JdbcTemplate(dataSource);
+    private static JdbcTemplate database(String kind) throws Exception {
+        return TestDatabases.create(kind);
     }
 
     private TerminalTickets tickets(JdbcTemplate jdbc) {

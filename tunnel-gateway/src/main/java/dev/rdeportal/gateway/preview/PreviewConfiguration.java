@@ -1,0 +1,63 @@
+package dev.rdeportal.gateway.preview;
+
+import dev.rdeportal.gateway.channel.ChannelBroker;
+import dev.rdeportal.gateway.terminal.TerminalAudit;
+import dev.rdeportal.gateway.terminal.WorkspaceAccess;
+import dev.rdeportal.gateway.ticket.Secrets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+
+/**
+ * Wires previews: tickets and cookie sessions on the application's {@link JdbcTemplate}, the
+ * {@link PreviewFilter} in front of everything for preview hosts, the ticket endpoint
+ * ({@link PreviewController}, found by component scanning) and the sweeper that ends idle and
+ * expired sessions.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(PreviewProperties.class)
+public class PreviewConfiguration {
+
+    /** The portal's own port, for preview URLs when no public port is configured. */
+    record PortalPort(int value) {
+    }
+
+    @Bean
+    PortalPort previewPortalPort(@Value("${rde.portal.port:8080}") int port) {
+        return new PortalPort(port);
+    }
+
+    @Bean
+    PreviewTickets previewTickets(JdbcTemplate jdbcTemplate, PreviewProperties properties, ObjectProvider<Clock> clock) {
+        return new PreviewTickets(jdbcTemplate, clock.getIfUnique(Clock::systemUTC), properties.ticketTtl(),
+                new Secrets(new SecureRandom()));
+    }
+
+    @Bean
+    PreviewSessions previewSessions(JdbcTemplate jdbcTemplate, PreviewProperties properties, ObjectProvider<Clock> clock) {
+        return new PreviewSessions(jdbcTemplate, clock.getIfUnique(Clock::systemUTC), new Secrets(new SecureRandom()),
+                properties.sessionLifetime(), properties.sessionIdleTimeout());
+    }
+
+    @Bean
+    PreviewSweeper previewSweeper(PreviewSessions previewSessions, TerminalAudit terminalAudit, PreviewProperties properties) {
+        return new PreviewSweeper(previewSessions, terminalAudit, properties.sweepInterval());
+    }
+
+    @Bean
+    PreviewFilter previewFilter(PreviewProperties properties, PreviewTickets previewTickets, PreviewSessions previewSessions,
+                                WorkspaceAccess workspaceAccess, ChannelBroker channelBroker, TerminalAudit terminalAudit,
+                                @Value("${rde.gateway.preview.portal-url:}") String portalUrl,
+                                @Value("${rde.portal.port:8080}") int portalPort) {
+        String portal = portalUrl == null || portalUrl.isBlank() ? "http://localhost:" + portalPort
+                : portalUrl.strip().replaceAll("/+$", "");
+        return new PreviewFilter(properties, previewTickets, previewSessions, workspaceAccess, channelBroker,
+                new PreviewRelay(new HandshakeWebSocketService()), new PreviewResponses(portal), terminalAudit);
+    }
+}

@@ -1,0 +1,234 @@
+package dev.rdeportal.gateway.preview;
+
+import com.google.protobuf.ByteString;
+import dev.rdeportal.gateway.channel.AgentChannel;
+import dev.rdeportal.proto.ProtocolVersions;
+import dev.rdeportal.proto.v1.ChannelFrame;
+import dev.rdeportal.proto.v1.End;
+import dev.rdeportal.proto.v1.HttpResponseHead;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
+
+/**
+ * Relays one request (or one WebSocket) over its own agent channel, streaming both ways without
+ * ever holding a whole body: request body chunks go to the agent as the channel's credit allows,
+ * and response chunks are taken from the agent only as the browser's connection takes them (the
+ * agent is credited per chunk handed to the connection), each flushed at once so server-sent
+ * events and chunked responses arrive as the app writes them.
+ *
+ * <p>The agent's first frame decides: a response head (then the body, ended by {@code End}), or a
+ * close before any head, which means the app could not be reached (502). A close or a lost agent
+ * after the head aborts the response, so a cut download never looks complete.
+ */
+final class PreviewRelay {
+
+    private static final Logger log = LoggerFactory.getLogger("rde.gateway.preview");
+    private static final ChannelFrame END = ChannelFrame.newBuilder().setEnd(End.getDefaultInstance()).build();
+
+    /** Why the app could not be reached, for a 502. */
+    static final class Unreachable extends RuntimeException {
+        Unreachable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Bytes moved by one relayed request, counted as they go. */
+    static final class Traffic {
+        final AtomicLong in = new AtomicLong();
+        final AtomicLong out = new AtomicLong();
+    }
+
+    private final WebSocketService upgrades;
+
+    PreviewRelay(WebSocketService upgrades) {
+        this.upgrades = upgrades;
+    }
+
+    // ---- HTTP ------------------------------------------------------------------------------------
+
+    Mono<Void> http(ServerWebExchange exchange, AgentChannel channel, Traffic traffic) {
+        Flux<ChannelFrame> body = exchange.getRequest().getBody()
+                .concatMapIterable(buffer -> chunks(buffer, traffic));
+        Disposable upload = channel.forward(body)
+                .then(Mono.fromRunnable(() -> channel.sendFrame(END)))
+                .subscribe(null, e -> {
+                    log.debug("preview upload on {} ended: {}", channel, e.toString());
+                    channel.close();
+                });
+        return channel.frames()
+                .switchOnFirst((first, frames) -> {
+                    ChannelFrame head = first.get();
+                    if (head == null || !head.hasResponse()) {
+                        return Flux.error(new Unreachable(reason(head)));
+                    }
+                    return respond(exchange.getResponse(), head.getResponse(), frames.skip(1), channel, traffic).flux();
+                })
+                .then()
+                .doFinally(signal -> {
+                    upload.dispose();
+                    channel.close();
+                });
+    }
+
+    private Mono<Void> respond(ServerHttpResponse response, HttpResponseHead head, Flux<ChannelFrame> frames,
+                               AgentChannel channel, Traffic traffic) {
+        response.setStatusCode(HttpStatusCode.valueOf(head.getStatus()));
+        PreviewHeaders.toBrowser(head.getHeadersList(), response.getHeaders());
+        AtomicBoolean complete = new AtomicBoolean();
+        Flux<DataBuffer> body = frames
+                .takeUntil(frame -> frame.hasEnd() || frame.hasClose())
+                .handle((ChannelFrame frame, SynchronousSink<DataBuffer> sink) -> {
+                    switch (frame.getBodyCase()) {
+                        case DATA -> {
+                            ByteString data = frame.getData();
+                            traffic.out.addAndGet(data.size());
+                            channel.acknowledge(frame);
+                            sink.next(response.bufferFactory().wrap(data.asReadOnlyByteBuffer()));
+                        }
+                        case END -> complete.set(true);
+                        case CLOSE -> sink.error(new Unreachable("the app's response was cut off: " + reason(frame)));
+                        default -> {
+                        }
+                    }
+                })
+                // A stream that ends without End lost its agent midway.
+                .concatWith(Mono.defer(() -> complete.get() ? Mono.empty()
+                        : Mono.error(new Unreachable("the workspace's agent went away during the response"))));
+        return response.writeAndFlushWith(body.map(Mono::just));
+    }
+
+    // ---- WebSocket -------------------------------------------------------------------------------
+
+    Mono<Void> websocket(ServerWebExchange exchange, AgentChannel channel, Traffic traffic) {
+        return channel.frames()
+                .switchOnFirst((first, frames) -> {
+                    ChannelFrame head = first.get();
+                    if (head == null || !head.hasResponse()) {
+                        return Flux.error(new Unreachable(reason(head)));
+                    }
+                    if (head.getResponse().getStatus() != 101) {
+                        // The app declined the upgrade: its answer goes to the browser as it is.
+                        channel.sendFrame(END);
+                        return respond(exchange.getResponse(), head.getResponse(), frames.skip(1), channel, traffic).flux();
+                    }
+                    String subprotocol = head.getResponse().getSubprotocol();
+                    return upgrades.handleRequest(exchange, new Handler(channel, frames.skip(1), subprotocol, traffic)).flux();
+                })
+                .then()
+                .doFinally(signal -> channel.close());
+    }
+
+    private static final class Handler implements WebSocketHandler {
+
+        private final AgentChannel channel;
+        private final Flux<ChannelFrame> frames;
+        private final String subprotocol;
+        private final Traffic traffic;
+
+        Handler(AgentChannel channel, Flux<ChannelFrame> frames, String subprotocol, Traffic traffic) {
+            this.channel = channel;
+            this.frames = frames;
+            this.subprotocol = subprotocol;
+            this.traffic = traffic;
+        }
+
+        @Override
+        public List<String> getSubProtocols() {
+            return subprotocol.isEmpty() ? List.of() : List.of(subprotocol);
+        }
+
+        @Override
+        public Mono<Void> handle(WebSocketSession ws) {
+            CloseStatus[] closeFromApp = {null};
+            Mono<Void> toBrowser = ws.send(frames
+                    .takeUntil(ChannelFrame::hasClose)
+                    .handle((frame, sink) -> {
+                        if (frame.hasMessage()) {
+                            ByteString payload = frame.getMessage().getPayload();
+                            traffic.out.addAndGet(payload.size());
+                            channel.acknowledge(frame);
+                            sink.next(frame.getMessage().getText()
+                                    ? ws.textMessage(payload.toStringUtf8())
+                                    : ws.binaryMessage(factory -> factory.wrap(payload.asReadOnlyByteBuffer())));
+                        } else if (frame.hasClose()) {
+                            closeFromApp[0] = closeStatus(frame.getClose().getExitCode(), frame.getClose().getReason());
+                        }
+                    }))
+                    .then(Mono.defer(() -> ws.isOpen()
+                            ? ws.close(closeFromApp[0] == null ? CloseStatus.GOING_AWAY : closeFromApp[0])
+                            : Mono.empty()));
+            Mono<Void> toApp = channel.forward(ws.receive()
+                    .filter(m -> m.getType() == WebSocketMessage.Type.TEXT || m.getType() == WebSocketMessage.Type.BINARY)
+                    .map(m -> {
+                        byte[] bytes = new byte[m.getPayload().readableByteCount()];
+                        m.getPayload().read(bytes);
+                        traffic.in.addAndGet(bytes.length);
+                        return ChannelFrame.newBuilder().setMessage(dev.rdeportal.proto.v1.WebSocketMessage.newBuilder()
+                                .setPayload(ByteString.copyFrom(bytes))
+                                .setText(m.getType() == WebSocketMessage.Type.TEXT)).build();
+                    }));
+            return Mono.firstWithSignal(toBrowser, toApp)
+                    .onErrorResume(e -> {
+                        log.debug("preview WebSocket on {} ended: {}", channel, e.toString());
+                        return Mono.empty();
+                    })
+                    .doFinally(signal -> channel.close());
+        }
+
+        private static CloseStatus closeStatus(int code, String reason) {
+            try {
+                return code >= 1000 && code <= 4999 && code != 1005 && code != 1006
+                        ? new CloseStatus(code, reason.isEmpty() ? null : reason) : CloseStatus.GOING_AWAY;
+            } catch (IllegalArgumentException e) {
+                return CloseStatus.GOING_AWAY;
+            }
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------
+
+    /** A request body buffer as data frames of at most the channel's frame size; the buffer is released. */
+    private static List<ChannelFrame> chunks(DataBuffer buffer, Traffic traffic) {
+        try {
+            int size = buffer.readableByteCount();
+            traffic.in.addAndGet(size);
+            List<ChannelFrame> frames = new ArrayList<>(size / ProtocolVersions.CHANNEL_MAX_FRAME_BYTES + 1);
+            while (buffer.readableByteCount() > 0) {
+                byte[] bytes = new byte[Math.min(ProtocolVersions.CHANNEL_MAX_FRAME_BYTES, buffer.readableByteCount())];
+                buffer.read(bytes);
+                frames.add(ChannelFrame.newBuilder().setData(ByteString.copyFrom(bytes)).build());
+            }
+            return frames;
+        } finally {
+            DataBufferUtils.release(buffer);
+        }
+    }
+
+    private static String reason(ChannelFrame frame) {
+        if (frame == null) {
+            return "the workspace's agent went away before the app answered";
+        }
+        if (frame.hasClose() && !frame.getClose().getReason().isEmpty()) {
+            return frame.getClose().getReason();
+        }
+        return "the app could not be reached";
+    }
+}

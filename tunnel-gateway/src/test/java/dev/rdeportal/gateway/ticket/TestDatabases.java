@@ -1,0 +1,85 @@
+package dev.rdeportal.gateway.ticket;
+
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * The databases the gateway's stores run on, with the real migrations applied by Flyway: H2 in
+ * PostgreSQL mode (always) and PostgreSQL (when {@code RDE_TEST_DATABASE_URL} names a server, as
+ * {@code .ci/run} sets it up; a fresh database each time). And a clock tests move by hand.
+ */
+public final class TestDatabases {
+
+    private TestDatabases() {
+    }
+
+    public static Stream<String> kinds() {
+        return Stream.of("h2", "postgresql");
+    }
+
+    public static JdbcTemplate create(String kind) throws Exception {
+        DriverManagerDataSource dataSource;
+        if (kind.equals("h2")) {
+            dataSource = new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID()
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "sa", "");
+        } else {
+            String server = System.getenv("RDE_TEST_DATABASE_URL");
+            assumeThat(server).as("RDE_TEST_DATABASE_URL for the PostgreSQL variant").isNotBlank();
+            String user = System.getenv().getOrDefault("RDE_TEST_DATABASE_USER", "rde");
+            String password = System.getenv().getOrDefault("RDE_TEST_DATABASE_PASSWORD", "rde");
+            String name = "rde_gateway_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+            try (Connection c = DriverManager.getConnection(server, user, password); Statement st = c.createStatement()) {
+                st.execute("CREATE DATABASE " + name);
+            }
+            dataSource = new DriverManagerDataSource(server.substring(0, server.lastIndexOf('/') + 1) + name, user, password);
+        }
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        return new JdbcTemplate(dataSource);
+    }
+
+    /** A UTC clock that stands still until {@link #advance} or {@link #set}. */
+    public static final class ManualClock extends Clock {
+
+        private final AtomicReference<Instant> now;
+
+        public ManualClock(Instant start) {
+            now = new AtomicReference<>(start);
+        }
+
+        public void set(Instant instant) {
+            now.set(instant);
+        }
+
+        public void advance(java.time.Duration by) {
+            now.updateAndGet(t -> t.plus(by));
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    }
+}
