@@ -25,6 +25,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.publisher.SynchronousSink;
 
 /**
@@ -117,23 +118,53 @@ final class PreviewRelay {
 
     // ---- WebSocket -------------------------------------------------------------------------------
 
+    /**
+     * The agent's first frame decides between an upgrade and a plain answer. Reactor Netty runs a
+     * WebSocket handler on its own after the handshake (the upgrade's Mono completes first), so the
+     * handler gets the rest of the agent's frames through a sink of its own, and it alone closes the
+     * channel once it runs.
+     */
     Mono<Void> websocket(ServerWebExchange exchange, AgentChannel channel, Traffic traffic) {
-        return channel.frames()
-                .switchOnFirst((first, frames) -> {
-                    ChannelFrame head = first.get();
-                    if (head == null || !head.hasResponse()) {
-                        return Flux.error(new Unreachable(reason(head)));
+        Sinks.One<ChannelFrame> first = Sinks.one();
+        // Bounded by the agent's credit, like the channel's own buffer.
+        Sinks.Many<ChannelFrame> rest = Sinks.many().unicast().onBackpressureBuffer();
+        AtomicBoolean headSeen = new AtomicBoolean();
+        channel.frames().subscribe(frame -> {
+            if (headSeen.compareAndSet(false, true)) {
+                first.tryEmitValue(frame);
+            } else {
+                rest.tryEmitNext(frame);
+            }
+        }, error -> {
+            first.tryEmitEmpty();
+            rest.tryEmitError(error);
+        }, () -> {
+            first.tryEmitEmpty();
+            rest.tryEmitComplete();
+        });
+        AtomicBoolean handled = new AtomicBoolean();
+        return first.asMono()
+                .switchIfEmpty(Mono.error(() -> new Unreachable(reason(null))))
+                .flatMap(head -> {
+                    if (!head.hasResponse()) {
+                        return Mono.error(new Unreachable(reason(head)));
                     }
                     if (head.getResponse().getStatus() != 101) {
                         // The app declined the upgrade: its answer goes to the browser as it is.
                         channel.sendFrame(END);
-                        return respond(exchange.getResponse(), head.getResponse(), frames.skip(1), channel, traffic).flux();
+                        return respond(exchange.getResponse(), head.getResponse(), rest.asFlux(), channel, traffic)
+                                .doFinally(signal -> channel.close());
                     }
                     String subprotocol = head.getResponse().getSubprotocol();
-                    return upgrades.handleRequest(exchange, new Handler(channel, frames.skip(1), subprotocol, traffic)).flux();
+                    Handler handler = new Handler(channel, rest.asFlux(), subprotocol, traffic, handled);
+                    return upgrades.handleRequest(exchange, handler)
+                            .doFinally(signal -> {
+                                if (signal != reactor.core.publisher.SignalType.ON_COMPLETE || !handled.get()) {
+                                    channel.close();
+                                }
+                            });
                 })
-                .then()
-                .doFinally(signal -> channel.close());
+                .doOnError(e -> channel.close());
     }
 
     private static final class Handler implements WebSocketHandler {
@@ -143,7 +174,11 @@ final class PreviewRelay {
         private final String subprotocol;
         private final Traffic traffic;
 
-        Handler(AgentChannel channel, Flux<ChannelFrame> frames, String subprotocol, Traffic traffic) {
+        private final AtomicBoolean handled;
+
+        Handler(AgentChannel channel, Flux<ChannelFrame> frames, String subprotocol, Traffic traffic,
+                AtomicBoolean handled) {
+            this.handled = handled;
             this.channel = channel;
             this.frames = frames;
             this.subprotocol = subprotocol;
@@ -157,6 +192,7 @@ final class PreviewRelay {
 
         @Override
         public Mono<Void> handle(WebSocketSession ws) {
+            handled.set(true);
             CloseStatus[] closeFromApp = {null};
             Mono<Void> toBrowser = ws.send(frames
                     .takeUntil(ChannelFrame::hasClose)
