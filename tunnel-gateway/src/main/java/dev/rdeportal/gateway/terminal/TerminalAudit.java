@@ -21,7 +21,7 @@ public final class TerminalAudit {
 
     private final EventGateway events;
 
-    TerminalAudit(EventGateway events) {
+    public TerminalAudit(EventGateway events) {
         this.events = events;
     }
 

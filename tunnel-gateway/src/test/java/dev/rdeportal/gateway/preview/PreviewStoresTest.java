@@ -158,6 +158,43 @@ class PreviewStoresTest {
         assertThat(here.find(opened.cookie())).isEmpty();
     }
 
+    @ParameterizedTest
+    @MethodSource("databases")
+    void theSweeperRecordsEachClosedSessionWithWhoWhereAndHowMuch(String db) throws Exception {
+        JdbcTemplate jdbc = TestDatabases.create(db);
+        PreviewSessions sessions = sessions(jdbc);
+        PreviewSessions.Opened opened = sessions.open(HOLDER, "192.0.2.7");
+        sessions.count(opened.session(), 4, 10, 20);
+        List<org.axonframework.eventhandling.EventMessage<?>> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.axonframework.eventhandling.gateway.EventGateway events = new org.axonframework.eventhandling.gateway.EventGateway() {
+            @Override
+            public void publish(List<?> messages) {
+                messages.forEach(m -> published.add((org.axonframework.eventhandling.EventMessage<?>) m));
+            }
+
+            @Override
+            public org.axonframework.common.Registration registerDispatchInterceptor(
+                    org.axonframework.messaging.MessageDispatchInterceptor<? super org.axonframework.eventhandling.EventMessage<?>> i) {
+                return () -> true;
+            }
+        };
+        PreviewSweeper sweeper = new PreviewSweeper(sessions, new dev.rdeportal.gateway.terminal.TerminalAudit(events),
+                Duration.ofSeconds(15));
+
+        sweeper.sweep();
+        assertThat(published).isEmpty();
+        clock.advance(Duration.ofMinutes(31));
+        sweeper.sweep();
+
+        assertThat(published).singleElement().satisfies(message -> {
+            assertThat(message.getPayload()).isEqualTo(new dev.rdeportal.domain.connection.PreviewSessionClosedEvent(
+                    opened.session().sessionId(), "w1", 3000, "alice@example.com", "192.0.2.7",
+                    opened.session().openedAt(), opened.session().openedAt().plus(Duration.ofMinutes(30)), 4, 10, 20,
+                    "idle for 30 min"));
+            assertThat(message.getMetaData()).containsEntry("actor", "alice@example.com").containsEntry("clientIp", "192.0.2.7");
+        });
+    }
+
     // ---- origins -----------------------------------------------------------------------------------
 
     @org.junit.jupiter.api.Test
