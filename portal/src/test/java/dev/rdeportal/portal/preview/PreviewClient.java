@@ -30,7 +30,7 @@ final class PreviewClient {
     PreviewClient(int portalPort) {
         http = HttpClient.create(ConnectionProvider.newConnection())
                 .remoteAddress(() -> new InetSocketAddress("127.0.0.1", portalPort))
-                .responseTimeout(Duration.ofSeconds(60));
+                .responseTimeout(Duration.ofMinutes(2));
     }
 
     HttpClient raw(String host, Map<String, String> headers) {
@@ -49,7 +49,7 @@ final class PreviewClient {
         return raw(host, headers).request(method).uri(pathAndQuery).send(body)
                 .responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
                         .map(text -> new Response(response.status().code(), response.responseHeaders(), text)))
-                .block(Duration.ofSeconds(90));
+                .block(Duration.ofMinutes(5));
     }
 
     /** Streams a response body to {@code consumer} chunk by chunk; answers the status. */
@@ -57,7 +57,7 @@ final class PreviewClient {
         return raw(host, headers).get().uri(pathAndQuery)
                 .response((response, content) -> content.doOnNext(consumer::accept).then(Mono.just(response.status().code())))
                 .single()
-                .block(Duration.ofMinutes(3));
+                .block(Duration.ofMinutes(5));
     }
 
     /** "host:port" and "/path?query" of a URL. */

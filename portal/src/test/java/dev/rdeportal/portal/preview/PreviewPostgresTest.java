@@ -180,6 +180,25 @@ class PreviewPostgresTest {
                 .doesNotContainIgnoringCase("Domain=").doesNotContain("Secure");
         awaitEvents("PreviewSessionOpenedEvent", 1);
         assertThat(events("PreviewSessionOpenedEvent")).noneMatch(e -> e.contains(setCookie.substring(12, 40)));
+
+        // The Security Center lists it among the active connections; only admins read that list.
+        String admin = portal.login("admin@example.com", "admin");
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        JsonNode active = api.get("/api/v1/security/sessions?state=active", admin).body();
+        while (active.get("items").size() == 0 && System.nanoTime() < deadline) {
+            Api.sleep(100);
+            active = api.get("/api/v1/security/sessions?state=active", admin).body();
+        }
+        assertThat(active.get("items")).anySatisfy(c -> {
+            assertThat(c.get("type").asText()).isEqualTo("preview");
+            assertThat(c.get("user").asText()).isEqualTo("alice@example.com");
+            assertThat(c.get("clientIp").asText()).isEqualTo("127.0.0.1");
+            assertThat(c.get("workspaceId").asText()).isEqualTo(aliceWorkspace);
+            assertThat(c.get("detail").asText()).isEqualTo("port 8000");
+            assertThat(c.get("closedAt").isNull()).isTrue();
+        });
+        assertThat(api.get("/api/v1/security/sessions?state=active", bob).status()).isEqualTo(403);
+        assertThat(api.get("/api/v1/security/sessions?state=whatever", admin).code()).isEqualTo("validation-failed");
     }
 
     @Test
