@@ -6,14 +6,18 @@
  *   RDE_PORTAL_URL=http://localhost:8080 node e2e/portal.e2e.mjs
  *
  * Signs in as a demo user through the identity provider's login form, launches the sample
- * blueprint, waits for RUNNING, opens its terminal and runs a command there, closes it, stops the
- * workspace, waits for STOPPED, and deletes it. Prints
+ * blueprint, waits for RUNNING, opens its terminal and runs a command there, closes it, opens the
+ * preview of its app port in a new tab (a directory listing on the port's own origin), checks that a
+ * browser without the preview's cookie is sent back to the portal and that the way back opens the
+ * preview again, stops the workspace, waits for STOPPED, and deletes it. Prints
  * "N passed, N failed" and exits non-zero on any failure. Screenshots go to RDE_E2E_OUTPUT
  * (default ui/e2e-output).
  *
  * Environment: RDE_PORTAL_URL (required in CI; default http://localhost:8080), RDE_E2E_USER and
  * RDE_E2E_PASSWORD (default alice@example.com / alice), RDE_E2E_BLUEPRINT (default bp-sample),
- * RDE_CHROMIUM (default /usr/bin/chromium), RDE_E2E_TIMEOUT_MS for the status waits (default 120000).
+ * RDE_CHROMIUM (default /usr/bin/chromium), RDE_E2E_TIMEOUT_MS for the status waits (default 120000),
+ * RDE_E2E_PREVIEW_PORT (default 8000: the sample blueprint's `python3 -m http.server`) and
+ * RDE_E2E_PREVIEW_DOMAIN (default preview.localhost, which Chromium resolves to this machine).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +32,8 @@ const password = process.env.RDE_E2E_PASSWORD ?? 'alice';
 const blueprintId = process.env.RDE_E2E_BLUEPRINT ?? 'bp-sample';
 const statusTimeout = Number(process.env.RDE_E2E_TIMEOUT_MS ?? 120_000);
 const output = resolve(process.env.RDE_E2E_OUTPUT ?? join(here, '..', 'e2e-output'));
+const previewPort = Number(process.env.RDE_E2E_PREVIEW_PORT ?? 8000);
+const previewDomain = process.env.RDE_E2E_PREVIEW_DOMAIN ?? 'preview.localhost';
 const workspaceName = `e2e-${Date.now().toString(36)}`;
 
 // Flags for a machine without outside network: no background traffic, no component updates.
@@ -68,6 +74,32 @@ async function waitForStatus(page, status) {
   await row(page).and(page.locator(`[data-status="${status}"]`)).waitFor({ timeout: statusTimeout });
 }
 
+/** The workspace's id, from its name's link in the list (`/workspaces/<id>`). */
+async function workspaceIdOf(page) {
+  const href = await row(page).getByRole('link', { name: workspaceName, exact: true }).getAttribute('href');
+  const id = /^\/workspaces\/([^/?#]+)$/.exec(href ?? '')?.[1];
+  check(id, `the workspace's link is ${href}`);
+  return decodeURIComponent(id);
+}
+
+/**
+ * Waits until `page` shows the app's directory listing on the preview origin. Right after start the
+ * app may not listen yet (the preview answers 502): the cookie is set by then, so reloading is fine.
+ */
+async function waitForDirectoryListing(page, host) {
+  await page.waitForURL((url) => url.hostname === host && url.pathname !== '/__rde/preview/redeem', { timeout: 30_000 });
+  await page.waitForLoadState();
+  const deadline = Date.now() + 30_000;
+  let title = await page.title();
+  while (!title.startsWith('Directory listing') && Date.now() < deadline) {
+    await page.waitForTimeout(1_000);
+    await page.reload();
+    title = await page.title();
+  }
+  check(title.startsWith('Directory listing'), `the preview's title is "${title}" at ${page.url()}`);
+  check(!page.url().includes('ticket='), `the ticket is left in the address bar: ${page.url()}`);
+}
+
 async function main() {
   mkdirSync(output, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), 'rde-e2e-chromium-'));
@@ -88,10 +120,16 @@ async function main() {
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
   const ticketAnswers = [];
   const sessionListAnswers = [];
+  const previewTicketAnswers = [];
   page.on('response', (response) => {
     if (response.url().endsWith('/terminal-tickets')) ticketAnswers.push(response.status());
     if (response.url().endsWith('/terminal-sessions')) sessionListAnswers.push(response.status());
+    if (response.url().endsWith('/preview-tickets')) previewTicketAnswers.push(response.status());
   });
+  let workspaceId = null;
+  let previewHost = null;
+  let previewOrigin = null;
+  let portalLinkBack = null;
 
   try {
     await step('the portal serves the UI with a strict Content-Security-Policy', async () => {
@@ -189,11 +227,78 @@ async function main() {
       await row(page).waitFor();
     });
 
+    await step(`opens the preview of :${previewPort} in a new tab, on the port's own origin`, async () => {
+      workspaceId = await workspaceIdOf(page);
+      previewHost = `p${previewPort}--${workspaceId}.${previewDomain}`;
+      const control = row(page).getByRole('button', { name: `Open :${previewPort} of ${workspaceName} in a new tab` });
+      check(await control.isEnabled(), 'the preview control is disabled on a RUNNING workspace');
+      const opened = context.waitForEvent('page');
+      await control.click();
+      const preview = await opened;
+      preview.setDefaultTimeout(30_000);
+      try {
+        await waitForDirectoryListing(preview, previewHost);
+        check(previewTicketAnswers.length === 1 && previewTicketAnswers[0] === 200,
+          `preview ticket answers: ${JSON.stringify(previewTicketAnswers)}`);
+        // The tab was cut from the portal page: the app there cannot script the portal.
+        check(await preview.evaluate(() => window.opener === null), 'the preview tab can reach the portal page (window.opener)');
+        previewOrigin = new URL(preview.url()).origin;
+        await preview.screenshot({ path: join(output, 'preview.png'), fullPage: true });
+      } finally {
+        await preview.close();
+      }
+      // The portal now says where the preview lives.
+      const shownOrigin = row(page).locator(`li[data-port="${previewPort}"] .preview-origin`);
+      await shownOrigin.waitFor();
+      const shown = await shownOrigin.textContent();
+      check(shown === previewOrigin, `the workspace list shows the preview at ${shown}, it is at ${previewOrigin}`);
+    });
+
+    await step('a browser without the preview cookie is sent back to the portal (401)', async () => {
+      const browser = await chromium.launch({
+        executablePath: process.env.RDE_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
+      });
+      try {
+        const stranger = await (await browser.newContext()).newPage();
+        const response = await stranger.goto(`${previewOrigin}/`);
+        check(response?.status() === 401, `the preview answered ${response?.status()} without its cookie`);
+        await stranger.getByRole('heading', { name: 'Open this preview from the portal' }).waitFor();
+        check(!(await stranger.title()).startsWith('Directory listing'), 'the app was shown without a cookie');
+        portalLinkBack = await stranger.getByRole('link', { name: /Open this preview from the RDE portal/ }).getAttribute('href');
+        check(portalLinkBack?.endsWith(`/workspaces/${workspaceId}?preview=${previewPort}`), `the way back is ${portalLinkBack}`);
+        await stranger.screenshot({ path: join(output, 'preview-without-cookie.png'), fullPage: true });
+      } finally {
+        await browser.close();
+      }
+    });
+
+    await step('the way back from an expired preview opens it again with a fresh ticket', async () => {
+      // In the signed-in browser, as the owner following the link above; the portal signs in
+      // without a password (the identity provider's session) and replaces itself with the preview.
+      const back = await context.newPage();
+      back.setDefaultTimeout(30_000);
+      back.on('console', (message) => {
+        if (message.type() === 'error' && message.location().url.startsWith(base)
+          && /Content.Security.Policy|Refused to/i.test(message.text())) problems.push(message.text());
+      });
+      back.on('pageerror', (error) => problems.push(`uncaught (way back): ${error.message}`));
+      try {
+        // The link's path on the portal under test (the link names the portal's configured URL).
+        const link = new URL(portalLinkBack);
+        await back.goto(new URL(link.pathname + link.search, `${base}/`).href);
+        await waitForDirectoryListing(back, previewHost);
+      } finally {
+        await back.close();
+      }
+    });
+
     await step('stops it and sees STOPPED', async () => {
       await row(page).getByRole('button', { name: `Stop ${workspaceName}` }).click();
       await waitForStatus(page, 'STOPPED');
       check(await row(page).getByRole('button', { name: `Start ${workspaceName}` }).isEnabled(), 'Start is not offered');
       check(await row(page).getByRole('button', { name: `Stop ${workspaceName}` }).isDisabled(), 'Stop is still offered');
+      check(await row(page).getByRole('button', { name: `Open :${previewPort} of ${workspaceName} in a new tab` }).isDisabled(),
+        'the preview is still offered');
       await page.screenshot({ path: join(output, 'workspace-stopped.png'), fullPage: true });
     });
 

@@ -7,6 +7,7 @@ import { BlueprintEditor } from '../blueprints/BlueprintEditor';
 import { BlueprintsPage } from '../blueprints/BlueprintsPage';
 import { ClustersPage } from '../clusters/ClustersPage';
 import { EmptyState, ErrorMessage, Spinner } from '../components/common';
+import { WorkspacePage } from '../workspaces/WorkspacePage';
 import { WorkspacesPage } from '../workspaces/WorkspacesPage';
 import { AppContext } from './context';
 import { useLoad } from './hooks';
@@ -88,7 +89,7 @@ function Shell({ me, session }: { me: Member; session: Session }) {
   const path = usePath();
   const route = match(path);
   const admin = me.role === 'admin';
-  const section = route.screen === 'terminal' ? 'workspaces' : route.screen === 'admin-blueprint-edit' ? 'admin-blueprints' : route.screen;
+  const section = route.screen === 'terminal' || route.screen === 'workspace' ? 'workspaces' : route.screen === 'admin-blueprint-edit' ? 'admin-blueprints' : route.screen;
   return (
     <>
       <a className="skip-link" href="#main">Skip to content</a>
@@ -123,6 +124,8 @@ function Screen({ route, admin }: { route: Route; admin: boolean }) {
   switch (route.screen) {
     case 'workspaces':
       return <WorkspacesPage />;
+    case 'workspace':
+      return <WorkspacePage key={route.workspaceId} workspaceId={route.workspaceId} preview={route.preview} />;
     case 'blueprints':
       return <BlueprintsPage />;
     case 'terminal':

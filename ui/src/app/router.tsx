@@ -15,10 +15,12 @@ export function navigate(path: string, options: { replace?: boolean } = {}): voi
   window.dispatchEvent(new Event(CHANGE));
 }
 
+/** The current path and query (`/workspaces/ws-1?preview=8000`): some screens read their query. */
 export function usePath(): string {
-  const [path, setPath] = useState(window.location.pathname);
+  const current = () => window.location.pathname + window.location.search;
+  const [path, setPath] = useState(current);
   useEffect(() => {
-    const update = () => setPath(window.location.pathname);
+    const update = () => setPath(current());
     window.addEventListener('popstate', update);
     window.addEventListener(CHANGE, update);
     return () => {
@@ -33,15 +35,22 @@ export type Route =
   | { screen: 'workspaces' }
   | { screen: 'blueprints' }
   | { screen: 'terminal'; workspaceId: string }
+  /** `preview`: the raw `?preview=` value, set when a preview sent the person back for a new ticket. */
+  | { screen: 'workspace'; workspaceId: string; preview: string | null }
   | { screen: 'admin-blueprints' }
   | { screen: 'admin-blueprint-edit'; blueprintId: string | null }
   | { screen: 'admin-clusters' }
   | { screen: 'not-found' };
 
-export function match(path: string): Route {
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+/** `location`: a path, optionally with its query. */
+export function match(location: string): Route {
+  const url = new URL(location, 'http://ui.invalid');
+  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const [a, b, c] = parts;
   if (parts.length === 0 || (a === 'workspaces' && parts.length === 1)) return { screen: 'workspaces' };
+  if (a === 'workspaces' && parts.length === 2) {
+    return { screen: 'workspace', workspaceId: b, preview: url.searchParams.get('preview') };
+  }
   if (a === 'workspaces' && c === 'terminal' && parts.length === 3) return { screen: 'terminal', workspaceId: b };
   if (a === 'blueprints' && parts.length === 1) return { screen: 'blueprints' };
   if (a === 'admin' && b === 'blueprints' && parts.length === 2) return { screen: 'admin-blueprints' };

@@ -11,6 +11,7 @@ import {
 } from '../components/common';
 import { probeTerminalCapability, terminalCapability, type Capability } from '../terminal/capability';
 import { applyChange, reconcile } from './list';
+import { PreviewControls } from './PreviewControls';
 import { actionsFor } from './status';
 
 const PAGE_SIZE = 200;
@@ -123,6 +124,7 @@ export function WorkspacesPage() {
                 <th scope="col">Name</th>
                 <th scope="col">Status</th>
                 <th scope="col">Blueprint</th>
+                <th scope="col">Preview</th>
                 <th scope="col">Changed</th>
                 <th scope="col"><span className="visually-hidden">Actions</span></th>
               </tr>
@@ -133,12 +135,13 @@ export function WorkspacesPage() {
                 const busy = pending[w.id] !== undefined;
                 return (
                   <tr key={w.id} data-workspace={w.name} data-status={w.status}>
-                    <th scope="row">{w.name}</th>
+                    <th scope="row"><Link href={`/workspaces/${encodeURIComponent(w.id)}`}>{w.name}</Link></th>
                     <td>
                       <StatusBadge status={w.status} />
                       {w.statusReason && <div className="reason">{w.statusReason}</div>}
                     </td>
                     <td><code>{w.blueprintId}</code></td>
+                    <td><PreviewControls workspace={w} compact /></td>
                     <td><RelativeTime iso={w.updatedAt} /></td>
                     <td className="row-actions">
                       {terminal === 'available' && allowed.terminal && (
