@@ -68,6 +68,55 @@ class AccessControlPostgresTest {
     }
 
     @Test
+    @Order(0)
+    void everyResponseCarriesTheSecurityHeadersErrorsIncluded() {
+        Api.Response ok = api.get("/api/v1/auth/config", null);
+        assertThat(ok.status()).isEqualTo(200);
+        assertSecurityHeaders(ok, "default-src 'none'");
+        Api.Response unauthenticated = api.get("/api/v1/me", null);
+        assertThat(unauthenticated.status()).isEqualTo(401);
+        assertSecurityHeaders(unauthenticated, "default-src 'none'");
+        Api.Response forbidden = api.get("/api/v1/security/firewall", alice);
+        assertThat(forbidden.status()).isEqualTo(403);
+        assertSecurityHeaders(forbidden, "default-src 'none'");
+        Api.Response notFound = api.get("/api/v1/no-such-thing", alice);
+        assertThat(notFound.status()).isEqualTo(404);
+        assertSecurityHeaders(notFound, "default-src 'none'");
+        Api.Response page = api.send(api.builder("/workspaces", null).header("Accept", "text/html").GET());
+        assertThat(page.status()).isEqualTo(200);
+        assertSecurityHeaders(page, "script-src 'self';");
+        assertThat(page.raw().headers().firstValue("Strict-Transport-Security")).isEmpty();
+
+        // HSTS once a trusted proxy says the client came over TLS.
+        Api.Response tls = api.send(api.builder("/api/v1/auth/config", null).header("X-Forwarded-Proto", "https").GET());
+        assertThat(tls.raw().headers().firstValue("Strict-Transport-Security").orElse("")).contains("max-age=");
+
+        // The identity provider, a servlet application of its own, sends them too.
+        Api idp = new Api(portal.issuer());
+        Api.Response discovery = idp.get("/.well-known/openid-configuration", null);
+        assertThat(discovery.status()).isEqualTo(200);
+        assertSecurityHeaders(discovery, "frame-ancestors 'none'");
+        Api.Response badToken = idp.send(idp.builder("/oauth2/token", null)
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&client_id=rde-cli")));
+        assertThat(badToken.status()).isBetween(400, 499);
+        assertSecurityHeaders(badToken, "frame-ancestors 'none'");
+        Api.Response login = idp.get("/login", null);
+        assertThat(login.status()).isEqualTo(200);
+        assertSecurityHeaders(login, "script-src 'self'");
+    }
+
+    static void assertSecurityHeaders(Api.Response response, String policyPart) {
+        var headers = response.raw().headers();
+        assertThat(headers.firstValue("Content-Security-Policy").orElse("")).as("CSP on %s", response.raw().uri())
+                .contains(policyPart).contains("frame-ancestors 'none'");
+        assertThat(headers.firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(headers.firstValue("Referrer-Policy")).hasValue("no-referrer");
+        assertThat(headers.firstValue("Cross-Origin-Opener-Policy")).hasValue("same-origin");
+        assertThat(headers.firstValue("Permissions-Policy").orElse("")).contains("camera=()");
+    }
+
+    @Test
     @Order(1)
     void onlyAdminsSeeTheFirewallAndItStartsOpen() {
         Api.Response rules = from(OFFICE_ADMIN, "GET", "/api/v1/security/firewall", null, admin);
