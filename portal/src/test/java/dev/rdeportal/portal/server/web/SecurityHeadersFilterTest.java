@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 class SecurityHeadersFilterTest {
 
     static final SecurityProperties SECURITY = new SecurityProperties("http://localhost:9000", null, null, Set.of(),
-            null, List.of());
+            null, List.of(), null);
 
     final WebTestClient client = WebTestClient.bindToRouterFunction(RouterFunctions
                     .route()
