@@ -108,11 +108,18 @@ public class FirewallGuard implements SmartLifecycle {
     public Mono<Void> record(String user, String clientIp, String target, FirewallPolicy.Block block) {
         Instant now = clock.instant();
         String key = clientIp + '\n' + target;
-        Instant previous = lastRecorded.get(key);
-        if (previous != null && previous.plus(properties.eventInterval()).isAfter(now)) {
+        boolean[] due = {false};
+        // Atomic per key: of two refusals racing, exactly one is recorded.
+        lastRecorded.compute(key, (k, previous) -> {
+            if (previous != null && previous.plus(properties.eventInterval()).isAfter(now)) {
+                return previous;
+            }
+            due[0] = true;
+            return now;
+        });
+        if (!due[0]) {
             return Mono.empty();
         }
-        lastRecorded.put(key, now);
         if (lastRecorded.size() > MAX_THROTTLE_ENTRIES) {
             lastRecorded.values().removeIf(at -> at.plus(properties.eventInterval()).isBefore(now));
         }
