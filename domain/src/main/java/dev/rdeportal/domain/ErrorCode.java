@@ -6,6 +6,8 @@ public enum ErrorCode {
     MALFORMED_REQUEST("malformed-request", 400),
     UNAUTHENTICATED("unauthenticated", 401),
     FORBIDDEN("forbidden", 403),
+    /** The client's address is refused by the firewall's rules. */
+    FIREWALL_BLOCKED("firewall-blocked", 403),
     NOT_FOUND("not-found", 404),
     STATE_CONFLICT("state-conflict", 409),
     CONCURRENT_MODIFICATION("concurrent-modification", 409),

@@ -4,7 +4,10 @@ import dev.rdeportal.portal.identity.IdentityProviderApplication;
 import dev.rdeportal.portal.server.ControlPlaneApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
 
 /**
  * Starts the portal: one JVM, three application contexts.
@@ -14,13 +17,15 @@ import org.springframework.context.ConfigurableApplicationContext;
  *              /                                   \
  *   identity provider (servlet, :9000)     control plane (reactive, :8080)
  *   Spring Authorization Server,           REST API, event store, projections,
- *   only when rde.identity.embedded        tunnel gateway (gRPC :9443), agent launcher
+ *   unless another issuer is configured    tunnel gateway (gRPC :9443), agent launcher
  * </pre>
  *
  * Spring Authorization Server is servlet-only and the control plane is WebFlux, so they cannot
  * share a context; siblings under one parent keep one process and one configuration.
  */
 public final class PortalApplication {
+
+    private static final Logger log = LoggerFactory.getLogger("rde.portal");
 
     private PortalApplication() {
     }
@@ -36,9 +41,7 @@ public final class PortalApplication {
                 .properties("spring.config.name=rde")
                 .logStartupInfo(false);
         ConfigurableApplicationContext parentContext = parent.run(args);
-        boolean embeddedIdentity = parentContext.getEnvironment()
-                .getProperty("rde.identity.embedded", Boolean.class, true);
-        if (embeddedIdentity) {
+        if (embeddedIdentity(parentContext.getEnvironment())) {
             parent.child(IdentityProviderApplication.class)
                     .web(WebApplicationType.SERVLET)
                     .properties("spring.config.name=rde-identity")
@@ -48,5 +51,28 @@ public final class PortalApplication {
                 .web(WebApplicationType.REACTIVE)
                 .properties("spring.config.name=rde-portal")
                 .run(args);
+    }
+
+    /**
+     * The embedded identity provider runs unless {@code rde.security.issuer-uri} names another
+     * issuer (an external OIDC provider), or {@code rde.identity.embedded} says otherwise.
+     */
+    static boolean embeddedIdentity(Environment environment) {
+        String accepted = trimSlash(environment.getProperty("rde.security.issuer-uri"));
+        String embedded = trimSlash(environment.getProperty("rde.identity.issuer"));
+        boolean external = accepted != null && !accepted.equals(embedded);
+        Boolean configured = environment.getProperty("rde.identity.embedded", Boolean.class);
+        if (configured == null) {
+            return !external;
+        }
+        if (configured && external) {
+            log.warn("rde.identity.embedded is on, but the portal accepts only tokens of {}: the embedded "
+                    + "identity provider's sign-ins will be refused", accepted);
+        }
+        return configured;
+    }
+
+    private static String trimSlash(String uri) {
+        return uri == null || !uri.endsWith("/") ? uri : uri.substring(0, uri.length() - 1);
     }
 }

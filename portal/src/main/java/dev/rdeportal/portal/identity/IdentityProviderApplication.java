@@ -35,6 +35,9 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
+import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
+import org.springframework.security.web.header.writers.CrossOriginOpenerPolicyHeaderWriter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.core.userdetails.User;
@@ -98,6 +101,7 @@ public class IdentityProviderApplication {
                 .with(authorizationServer, server -> server.oidc(Customizer.withDefaults()))
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
                 .cors(Customizer.withDefaults())
+                .headers(IdentityProviderApplication::securityHeaders)
                 .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
                         new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
         return http.build();
@@ -110,8 +114,33 @@ public class IdentityProviderApplication {
                         .requestMatchers("/login", "/error").permitAll()
                         .anyRequest().authenticated())
                 .cors(Customizer.withDefaults())
+                .headers(IdentityProviderApplication::securityHeaders)
                 .formLogin(Customizer.withDefaults());
         return http.build();
+    }
+
+    /**
+     * The same headers as the portal's ({@code SecurityHeadersFilter}), on every response of both
+     * chains, errors included (Spring Security also runs on the error dispatch). No
+     * {@code form-action}: browsers apply it to the redirects after the login form, which end at
+     * a client's callback on another origin (a loopback port for the CLI). HSTS (Spring Security's
+     * default) is written only on requests that came over TLS.
+     */
+    static void securityHeaders(HeadersConfigurer<HttpSecurity> headers) {
+        headers.contentSecurityPolicy(csp -> csp.policyDirectives(String.join("; ",
+                        "default-src 'self'",
+                        "script-src 'self'",
+                        // The generated login page styles itself inline.
+                        "style-src 'self' 'unsafe-inline'",
+                        "img-src 'self' data:",
+                        "object-src 'none'",
+                        "base-uri 'none'",
+                        "frame-ancestors 'none'")))
+                .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
+                .crossOriginOpenerPolicy(coop -> coop.policy(
+                        CrossOriginOpenerPolicyHeaderWriter.CrossOriginOpenerPolicy.SAME_ORIGIN))
+                .permissionsPolicyHeader(permissions -> permissions.policy(
+                        "camera=(), microphone=(), geolocation=(), payment=(), usb=()"));
     }
 
     @Bean

@@ -75,8 +75,8 @@ class PreviewPostgresTest {
         }
         aliceWorkspace = launch(alice, blueprint, "previews");
         bobWorkspace = launch(bob, blueprint, "bobs-previews");
-        api.awaitWorkspace(aliceWorkspace, alice, "RUNNING"::equals, Duration.ofSeconds(60));
-        api.awaitWorkspace(bobWorkspace, bob, "RUNNING"::equals, Duration.ofSeconds(60));
+        api.awaitWorkspace(aliceWorkspace, alice, "RUNNING"::equals, Duration.ofSeconds(120));
+        api.awaitWorkspace(bobWorkspace, bob, "RUNNING"::equals, Duration.ofSeconds(120));
         awaitApp(aliceWorkspace, alice);
         awaitApp(bobWorkspace, bob);
     }
@@ -451,6 +451,41 @@ class PreviewPostgresTest {
     }
 
     // ---- failures ----------------------------------------------------------------------------------
+
+    @Test
+    @Order(19)
+    void theFirewallAppliesToPreviews() {
+        Session session = session(aliceWorkspace, 8000, alice);
+        String admin = portal.login("admin@example.com", "admin");
+        int before = events("FirewallBlockedEvent").size();
+        assertThat(api.put("/api/v1/security/firewall",
+                "{\"rules\":[{\"action\":\"deny\",\"cidr\":\"127.0.0.0/8\",\"note\":\"preview test\"}]}", admin).status())
+                .isEqualTo(200);
+        try {
+            PreviewClient.Response blocked = awaitStatus(session, 403);
+            assertThat(blocked.body()).contains("\"code\":\"firewall-blocked\"");
+            List<String> recorded = awaitEvents("FirewallBlockedEvent", before + 1);
+            assertThat(recorded).anyMatch(e -> e.contains("preview:" + aliceWorkspace + ":8000")
+                    && e.contains("alice@example.com") && e.contains("127.0.0.1"));
+            // Not even a ticket is spent from a blocked address.
+            String[] target = PreviewClient.hostAndTarget(ticketUrl(aliceWorkspace, 8000, alice, null));
+            assertThat(browser.get(target[0], target[1], Map.of()).status()).isEqualTo(403);
+        } finally {
+            assertThat(api.put("/api/v1/security/firewall", "{\"rules\":[]}", admin).status()).isEqualTo(200);
+        }
+        awaitStatus(session, 200);
+    }
+
+    static PreviewClient.Response awaitStatus(Session session, int status) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        PreviewClient.Response r = session.get("/echo-headers", Map.of());
+        while (r.status() != status && System.nanoTime() < deadline) {
+            Api.sleep(100);
+            r = session.get("/echo-headers", Map.of());
+        }
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        return r;
+    }
 
     @Test
     @Order(20)

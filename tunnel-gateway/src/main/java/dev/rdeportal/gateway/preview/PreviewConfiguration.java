@@ -1,6 +1,7 @@
 package dev.rdeportal.gateway.preview;
 
 import dev.rdeportal.gateway.channel.ChannelBroker;
+import dev.rdeportal.gateway.firewall.FirewallGuard;
 import dev.rdeportal.gateway.terminal.TerminalAudit;
 import dev.rdeportal.gateway.terminal.WorkspaceAccess;
 import dev.rdeportal.gateway.ticket.Secrets;
@@ -53,11 +54,12 @@ public class PreviewConfiguration {
     @Bean
     PreviewFilter previewFilter(PreviewProperties properties, PreviewTickets previewTickets, PreviewSessions previewSessions,
                                 WorkspaceAccess workspaceAccess, ChannelBroker channelBroker, TerminalAudit terminalAudit,
+                                FirewallGuard firewallGuard,
                                 @Value("${rde.gateway.preview.portal-url:}") String portalUrl,
                                 @Value("${rde.portal.port:8080}") int portalPort) {
         String portal = portalUrl == null || portalUrl.isBlank() ? "http://localhost:" + portalPort
                 : portalUrl.strip().replaceAll("/+$", "");
         return new PreviewFilter(properties, previewTickets, previewSessions, workspaceAccess, channelBroker,
-                new PreviewRelay(new HandshakeWebSocketService()), new PreviewResponses(portal), terminalAudit);
+                new PreviewRelay(new HandshakeWebSocketService()), new PreviewResponses(portal), terminalAudit, firewallGuard);
     }
 }

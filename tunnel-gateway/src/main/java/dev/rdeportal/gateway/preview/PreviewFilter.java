@@ -7,6 +7,7 @@ import dev.rdeportal.domain.connection.PreviewSessionOpenedEvent;
 import dev.rdeportal.domain.workspace.WorkspaceStatus;
 import dev.rdeportal.gateway.channel.ChannelBroker;
 import dev.rdeportal.gateway.channel.ChannelUnavailableException;
+import dev.rdeportal.gateway.firewall.FirewallGuard;
 import dev.rdeportal.gateway.terminal.ClientIp;
 import dev.rdeportal.gateway.terminal.TerminalAudit;
 import dev.rdeportal.gateway.terminal.WorkspaceAccess;
@@ -48,8 +49,11 @@ public final class PreviewFilter implements WebFilter, Ordered {
     /** On every preview origin; unlikely to clash with an app's own paths. */
     static final String REDEEM_PATH = "/__rde/preview/redeem";
     static final String COOKIE = "rde_preview";
-    /** After the client-IP filter (which runs first of all), before Spring Security. */
-    static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
+    /**
+     * Right after the client-IP filter (which runs first of all), before the portal's security
+     * headers (a previewed app sets its own), its firewall filter and Spring Security.
+     */
+    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 1;
 
     private final PreviewProperties properties;
     private final PreviewTickets tickets;
@@ -59,9 +63,12 @@ public final class PreviewFilter implements WebFilter, Ordered {
     private final PreviewRelay relay;
     private final PreviewResponses responses;
     private final TerminalAudit audit;
+    private final FirewallGuard firewall;
 
     PreviewFilter(PreviewProperties properties, PreviewTickets tickets, PreviewSessions sessions, WorkspaceAccess access,
-                  ChannelBroker broker, PreviewRelay relay, PreviewResponses responses, TerminalAudit audit) {
+                  ChannelBroker broker, PreviewRelay relay, PreviewResponses responses, TerminalAudit audit,
+                  FirewallGuard firewall) {
+        this.firewall = firewall;
         this.properties = properties;
         this.tickets = tickets;
         this.sessions = sessions;
@@ -89,9 +96,19 @@ public final class PreviewFilter implements WebFilter, Ordered {
             return responses.error(exchange, ErrorCode.NOT_FOUND, "There is no preview at " + printable(hostName) + ".", null);
         }
         if (exchange.getRequest().getPath().value().equals(REDEEM_PATH)) {
-            return redeem(exchange, origin.get());
+            return admitted(exchange, null, origin.get(), () -> redeem(exchange, origin.get()));
         }
         return serve(exchange, origin.get(), hostHeader);
+    }
+
+    /** The IP firewall first: a blocked address gets 403 {@code firewall-blocked}, recorded by the guard. */
+    private Mono<Void> admitted(ServerWebExchange exchange, String user, PreviewOrigin origin,
+                                java.util.function.Supplier<Mono<Void>> then) {
+        String clientIp = ClientIp.of(exchange);
+        return firewall.admit(user, clientIp, "preview:" + origin.workspaceId() + ":" + origin.port())
+                .flatMap(block -> block.isEmpty() ? then.get()
+                        : responses.error(exchange, ErrorCode.FIREWALL_BLOCKED, "Your address " + clientIp
+                        + " may not open previews: " + block.get().reason(), null));
     }
 
     // ---- ticket → cookie -------------------------------------------------------------------------
@@ -174,7 +191,8 @@ public final class PreviewFilter implements WebFilter, Ordered {
                                         session.user(), "cookie presented on another preview origin"), session.user(), clientIp)
                                 .then(notFound(exchange));
                     }
-                    return relay(exchange, session, hostHeader, clientIp);
+                    return admitted(exchange, session.user(), origin,
+                            () -> relay(exchange, session, hostHeader, clientIp));
                 });
     }
 

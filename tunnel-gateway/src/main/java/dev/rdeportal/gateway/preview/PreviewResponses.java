@@ -82,6 +82,7 @@ final class PreviewResponses {
             case STATE_CONFLICT -> "The workspace is not running";
             case APP_UNREACHABLE -> "The app is not answering";
             case UNAVAILABLE -> "The workspace's agent is not connected";
+            case FIREWALL_BLOCKED -> "Blocked by the portal's firewall";
             default -> "Preview error";
         };
     }

@@ -184,7 +184,8 @@ class AxonConfiguration {
     ConfigurerModule projectionBatching() {
         return configurer -> configurer.eventProcessing(processing -> {
             // audit-chain stays one segment on one thread (its links are a sequence): batching is safe.
-            for (String projection : List.of("workspaces", "blueprints", "clusters", "connections", "audit-chain")) {
+            for (String projection : List.of("workspaces", "blueprints", "clusters", "connections", "audit-chain",
+                    "firewall")) {
                 processing.registerTrackingEventProcessorConfiguration(projection, config ->
                         TrackingEventProcessorConfiguration.forSingleThreadedProcessing().andBatchSize(100));
             }

@@ -58,6 +58,7 @@ class SecurityConfiguration {
                         .pathMatchers("/api/v1/clusters/**", "/api/v1/clusters").hasRole("ADMIN")
                         // The controllers check too; this is the second line of defence.
                         .pathMatchers("/api/v1/audit/**", "/api/v1/audit", "/api/v1/admin/**").hasRole("ADMIN")
+                        .pathMatchers("/api/v1/security/**").hasRole("ADMIN")
                         .pathMatchers("/api/**").authenticated()
                         .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus").permitAll()
                         .pathMatchers("/actuator/**").denyAll()

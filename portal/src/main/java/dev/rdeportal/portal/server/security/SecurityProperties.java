@@ -12,10 +12,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param emailClaim the claim that names the user
  * @param admins     bootstrap administrators, by email
  * @param algorithms JWS algorithms accepted; anything else (and {@code none}) is refused
+ * @param trustedProxies networks of our own reverse proxies, whose {@code X-Forwarded-For} is
+ *                   believed (IPv4 or IPv6 CIDRs or single addresses); none by default
+ * @param uiClientId the OIDC client the web UI signs in as ({@code rde-ui}; register it with an
+ *                   external provider as a public client with PKCE)
  */
 @ConfigurationProperties("rde.security")
 public record SecurityProperties(String issuerUri, String audience, String emailClaim, Set<String> admins,
-                                 List<String> algorithms) {
+                                 List<String> algorithms, List<String> trustedProxies,
+                                 String uiClientId) {
 
     public SecurityProperties {
         if (issuerUri == null || issuerUri.isBlank()) {
@@ -29,5 +34,12 @@ public record SecurityProperties(String issuerUri, String audience, String email
         }
         admins = admins == null ? Set.of() : Set.copyOf(admins);
         algorithms = algorithms == null || algorithms.isEmpty() ? List.of("RS256", "ES256") : List.copyOf(algorithms);
+        trustedProxies = trustedProxies == null ? List.of()
+                : trustedProxies.stream().filter(p -> p != null && !p.isBlank()).map(String::trim).toList();
+        if (uiClientId == null || uiClientId.isBlank()) {
+            uiClientId = "rde-ui";
+        }
+        // Fails the start with the offending entry rather than ignoring a proxy we were told to trust.
+        new TrustedProxies(trustedProxies);
     }
 }

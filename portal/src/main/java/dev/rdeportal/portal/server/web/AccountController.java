@@ -11,8 +11,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1")
 class AccountController {
 
-    static final String UI_CLIENT = "rde-ui";
-
     private final SecurityProperties security;
 
     AccountController(SecurityProperties security) {
@@ -28,7 +26,7 @@ class AccountController {
 
     @GetMapping("/auth/config")
     AuthConfig authConfig() {
-        return new AuthConfig(security.issuerUri(), UI_CLIENT, security.audience());
+        return new AuthConfig(security.issuerUri(), security.uiClientId(), security.audience());
     }
 
     @GetMapping("/me")

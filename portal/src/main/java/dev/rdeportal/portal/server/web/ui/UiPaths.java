@@ -3,7 +3,7 @@ package dev.rdeportal.portal.server.web.ui;
 import java.util.List;
 
 /** Which request paths belong to the UI rather than to the API and the portal's own endpoints. */
-final class UiPaths {
+public final class UiPaths {
 
     /** Served by controllers, actuator and springdoc: never answered with the UI. */
     private static final List<String> NOT_UI = List.of("/api", "/actuator", "/v3", "/swagger-ui", "/webjars");
@@ -12,7 +12,7 @@ final class UiPaths {
     }
 
     /** Anything not claimed by the API or the portal's endpoints: the UI's pages and assets. */
-    static boolean isUi(String path) {
+    public static boolean isUi(String path) {
         for (String prefix : NOT_UI) {
             if (path.equals(prefix) || path.startsWith(prefix + "/") || path.startsWith(prefix + ".")) {
                 return false;
@@ -33,7 +33,7 @@ final class UiPaths {
     }
 
     /** Vite names these by content hash: a changed file gets a new name. */
-    static boolean isHashedAsset(String path) {
+    public static boolean isHashedAsset(String path) {
         return path.startsWith("/assets/");
     }
 }

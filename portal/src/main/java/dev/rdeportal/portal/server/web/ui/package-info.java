@@ -8,6 +8,7 @@
  *                           ──► index.html; the UI routes in the browser
  * </pre>
  *
- * Every UI response carries a strict Content-Security-Policy.
+ * Every UI response carries a strict Content-Security-Policy ({@code SecurityHeadersFilter}, one
+ * level up, which sets the headers of every portal response).
  */
 package dev.rdeportal.portal.server.web.ui;

@@ -1,0 +1,6 @@
+package dev.rdeportal.domain.firewall;
+
+public enum FirewallAction {
+    ALLOW,
+    DENY
+}
