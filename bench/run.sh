@@ -2,8 +2,11 @@
 # Runs the benchmarks beside their baselines against PostgreSQL, in one JVM.
 #   bench/run.sh [all|launch|lag|commands|replay]                control plane (all = these four)
 #   bench/run.sh terminal [all|echo|throughput|fairness|memory]  terminals through the whole chain (several: echo,throughput)
+#   bench/run.sh preview [all|small|bulk|hold]                   preview proxy: direct, portal chain, single-hop proxy, ssh -R
 # Needs a PostgreSQL role that may create databases: RDE_TEST_DATABASE_URL/_USER/_PASSWORD
 # (bash .ci/run sets up one on the local server), and python3 for the sample workspace app.
+# preview needs none of that (the portal runs as java -jar on embedded H2) but wrk, curl and
+# OpenSSH: apt-get install -y wrk curl openssh-server openssh-client.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RDE_TEST_DATABASE_URL=${RDE_TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/rde}
@@ -13,7 +16,9 @@ if [[ -z "${RDE_BENCH_SKIP_BUILD:-}" ]]; then
   ./mvnw -B -q install -DskipTests
 fi
 cd bench
-if [[ "${1:-all}" == terminal ]]; then
+if [[ "${1:-all}" == preview ]]; then
+  ../mvnw -B -q exec:exec -Dbench.main=dev.rdeportal.bench.PreviewBench -Dbench="${2:-all}"
+elif [[ "${1:-all}" == terminal ]]; then
   ../mvnw -B -q exec:exec -Dbench.main=dev.rdeportal.bench.TerminalBench -Dbench="${2:-all}"
 else
   ../mvnw -B -q exec:exec -Dbench="${1:-all}"
