@@ -167,15 +167,16 @@ final class ChannelStream implements ClientResponseObserver<ChannelFrame, Channe
     void sendReplay(byte[] replay) {
         for (int at = 0; at < replay.length; at += ProtocolVersions.CHANNEL_MAX_FRAME_BYTES) {
             int end = Math.min(replay.length, at + ProtocolVersions.CHANNEL_MAX_FRAME_BYTES);
-            sendData(java.util.Arrays.copyOfRange(replay, at, end));
+            sendData(replay, at, end - at);
         }
     }
 
-    void sendData(byte[] bytes) {
+    /** Copies {@code length} bytes of {@code bytes} from {@code offset} into a data frame. */
+    void sendData(byte[] bytes, int offset, int length) {
         synchronized (credit) {
-            unacked += ProtocolVersions.channelCost(bytes.length);
+            unacked += ProtocolVersions.channelCost(length);
         }
-        offer(ChannelFrame.newBuilder().setData(ByteString.copyFrom(bytes)).build());
+        offer(ChannelFrame.newBuilder().setData(ByteString.copyFrom(bytes, offset, length)).build());
     }
 
     /** Blocks the session's reader while this client has no credit or its queue is full. */
