@@ -1,5 +1,6 @@
 package dev.rdeportal.agent.terminal;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import dev.rdeportal.agent.tunnel.OutboundQueue;
 import dev.rdeportal.proto.ProtocolVersions;
@@ -67,7 +68,10 @@ final class ChannelStream implements ClientResponseObserver<ChannelFrame, Channe
 
     /** Dials the channel stream and names the channel; the writer thread starts. */
     void dial(Channel gateway) {
-        AgentTunnelGrpc.newStub(gateway).channel(this);
+        // This stream's callbacks run on the transport's thread, not handed to an executor first:
+        // a keystroke then reaches the writer thread with one thread hop fewer. They never block:
+        // they queue input, count credit, and write to the outbound queue.
+        AgentTunnelGrpc.newStub(gateway).withExecutor(MoreExecutors.directExecutor()).channel(this);
         offer(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId(channelId)).build());
         try {
             threads.execute(this::writeInput);
@@ -145,7 +149,10 @@ final class ChannelStream implements ClientResponseObserver<ChannelFrame, Channe
                     queuedInputBytes -= cost;
                 }
                 pendingAck += cost;
-                if (pendingAck >= ACK_THRESHOLD || input.isEmpty()) {
+                // Acknowledged in batches, not when the queue runs empty: a keystroke costs 256
+                // bytes of a 256 KiB window, so what stays unacknowledged never holds the gateway
+                // back, and a keystroke costs one message on the shared connection, not two.
+                if (pendingAck >= ACK_THRESHOLD) {
                     offer(ChannelFrame.newBuilder().setAck(Ack.newBuilder().setBytes((int) pendingAck)).build());
                     pendingAck = 0;
                 }
