@@ -7,19 +7,23 @@
 # (bash .ci/run sets up one on the local server), and python3 for the sample workspace app.
 # preview needs none of that (the portal runs as java -jar on embedded H2) but wrk, curl and
 # OpenSSH: apt-get install -y wrk curl openssh-server openssh-client.
+# RDE_BENCH_SKIP_BUILD=1 uses the modules as installed (the bench itself is always compiled);
+# RDE_BENCH_MAVEN_ARGS adds arguments to every Maven call, e.g. "-o -Dmaven.repo.local=$HOME/.m2-bench"
+# to keep to a local repository of one's own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RDE_TEST_DATABASE_URL=${RDE_TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/rde}
 export RDE_TEST_DATABASE_USER=${RDE_TEST_DATABASE_USER:-rde}
 export RDE_TEST_DATABASE_PASSWORD=${RDE_TEST_DATABASE_PASSWORD:-rde}
+read -r -a maven_args <<< "${RDE_BENCH_MAVEN_ARGS:-}"
 if [[ -z "${RDE_BENCH_SKIP_BUILD:-}" ]]; then
-  ./mvnw -B -q install -DskipTests
+  ./mvnw -B -q "${maven_args[@]}" install -DskipTests
 fi
 cd bench
 if [[ "${1:-all}" == preview ]]; then
-  ../mvnw -B -q exec:exec -Dbench.main=dev.rdeportal.bench.PreviewBench -Dbench="${2:-all}"
+  ../mvnw -B -q "${maven_args[@]}" compile exec:exec -Dbench.main=dev.rdeportal.bench.PreviewBench -Dbench="${2:-all}"
 elif [[ "${1:-all}" == terminal ]]; then
-  ../mvnw -B -q exec:exec -Dbench.main=dev.rdeportal.bench.TerminalBench -Dbench="${2:-all}"
+  ../mvnw -B -q "${maven_args[@]}" compile exec:exec -Dbench.main=dev.rdeportal.bench.TerminalBench -Dbench="${2:-all}"
 else
-  ../mvnw -B -q exec:exec -Dbench="${1:-all}"
+  ../mvnw -B -q "${maven_args[@]}" compile exec:exec -Dbench="${1:-all}"
 fi

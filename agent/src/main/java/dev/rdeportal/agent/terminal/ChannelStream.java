@@ -1,5 +1,6 @@
 package dev.rdeportal.agent.terminal;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import dev.rdeportal.agent.tunnel.OutboundQueue;
 import dev.rdeportal.proto.ProtocolVersions;
@@ -67,7 +68,10 @@ final class ChannelStream implements ClientResponseObserver<ChannelFrame, Channe
 
     /** Dials the channel stream and names the channel; the writer thread starts. */
     void dial(Channel gateway) {
-        AgentTunnelGrpc.newStub(gateway).channel(this);
+        // This stream's callbacks run on the transport's thread, not handed to an executor first:
+        // a keystroke then reaches the writer thread with one thread hop fewer. They never block:
+        // they queue input, count credit, and write to the outbound queue.
+        AgentTunnelGrpc.newStub(gateway).withExecutor(MoreExecutors.directExecutor()).channel(this);
         offer(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId(channelId)).build());
         try {
             threads.execute(this::writeInput);
@@ -145,7 +149,10 @@ final class ChannelStream implements ClientResponseObserver<ChannelFrame, Channe
                     queuedInputBytes -= cost;
                 }
                 pendingAck += cost;
-                if (pendingAck >= ACK_THRESHOLD || input.isEmpty()) {
+                // Acknowledged in batches, not when the queue runs empty: a keystroke costs 256
+                // bytes of a 256 KiB window, so what stays unacknowledged never holds the gateway
+                // back, and a keystroke costs one message on the shared connection, not two.
+                if (pendingAck >= ACK_THRESHOLD) {
                     offer(ChannelFrame.newBuilder().setAck(Ack.newBuilder().setBytes((int) pendingAck)).build());
                     pendingAck = 0;
                 }
@@ -167,15 +174,16 @@ final class ChannelStream implements ClientResponseObserver<ChannelFrame, Channe
     void sendReplay(byte[] replay) {
         for (int at = 0; at < replay.length; at += ProtocolVersions.CHANNEL_MAX_FRAME_BYTES) {
             int end = Math.min(replay.length, at + ProtocolVersions.CHANNEL_MAX_FRAME_BYTES);
-            sendData(java.util.Arrays.copyOfRange(replay, at, end));
+            sendData(replay, at, end - at);
         }
     }
 
-    void sendData(byte[] bytes) {
+    /** Copies {@code length} bytes of {@code bytes} from {@code offset} into a data frame. */
+    void sendData(byte[] bytes, int offset, int length) {
         synchronized (credit) {
-            unacked += ProtocolVersions.channelCost(bytes.length);
+            unacked += ProtocolVersions.channelCost(length);
         }
-        offer(ChannelFrame.newBuilder().setData(ByteString.copyFrom(bytes)).build());
+        offer(ChannelFrame.newBuilder().setData(ByteString.copyFrom(bytes, offset, length)).build());
     }
 
     /** Blocks the session's reader while this client has no credit or its queue is full. */

@@ -11,7 +11,6 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.OptionalInt;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -182,15 +181,17 @@ final class TerminalSession {
         }
     }
 
-    /** The reader: runs on its own thread for the whole life of the process. */
+    /**
+     * The reader: runs on its own thread for the whole life of the process. It waits for output,
+     * then for the client's credit, and then takes whatever more output is ready into the same
+     * frame: a process that writes fast fills frames, a keystroke's echo leaves at once.
+     */
     void pump() {
-        byte[] chunk = new byte[ProtocolVersions.CHANNEL_MAX_FRAME_BYTES];
+        byte[] frame = new byte[ProtocolVersions.CHANNEL_MAX_FRAME_BYTES];
         try (InputStream output = process.output()) {
+            CoalescingReader reader = new CoalescingReader(output);
             int n;
-            while ((n = output.read(chunk)) >= 0) {
-                if (n == 0) {
-                    continue;
-                }
+            while ((n = reader.awaitSome(frame)) >= 0) {
                 ChannelStream client;
                 synchronized (this) {
                     client = attached;
@@ -199,11 +200,11 @@ final class TerminalSession {
                 if (client != null) {
                     client.awaitCredit(this::ending);
                 }
-                byte[] copy = Arrays.copyOf(chunk, n);
+                n = reader.gather(frame, n);
                 synchronized (this) {
-                    buffer.write(copy, 0, n);
+                    buffer.write(frame, 0, n);
                     if (attached != null) {
-                        attached.sendData(copy);
+                        attached.sendData(frame, 0, n);
                     }
                 }
             }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,13 +46,18 @@ import reactor.core.scheduler.Schedulers;
  * {@code exit} message whose reason the client can show: the exit status, "workspace stopped",
  * "ticket refused", the agent's reason for refusing, "agent disconnected".
  *
- * <p>Bytes are relayed in memory only. Output goes to the client one frame at a time, and the next
- * is taken (and the agent credited) once the socket accepted the last, so a browser that reads
- * slowly holds back its own terminal and nothing else.
+ * <p>Bytes are relayed in memory only. Output goes to the client one write at a time: the frames
+ * that arrived while the last write was under way, joined into one message (see
+ * {@link OutputBatches}). The agent is credited for them once the socket accepted them, so a
+ * browser that reads slowly holds back its own terminal and nothing else.
  */
 final class TerminalWebSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger("rde.gateway.terminal");
+    /** Largest binary message of output: frames that wait while the socket is busy leave together, up to this. */
+    static final int MAX_MESSAGE_BYTES = 4 * ProtocolVersions.CHANNEL_MAX_FRAME_BYTES;
+    /** Output is acknowledged to the agent once this much of its credit is due. */
+    static final int ACK_THRESHOLD = ProtocolVersions.CHANNEL_MAX_FRAME_BYTES;
 
     private final TerminalTickets tickets;
     private final ChannelBroker broker;
@@ -199,33 +205,32 @@ final class TerminalWebSocketHandler {
         Instant openedAt = clock.instant();
         AtomicReference<String> sessionId = new AtomicReference<>();
         AtomicReference<ChannelClose> closed = new AtomicReference<>();
+        AtomicLong unacked = new AtomicLong(); // output the client took, not yet acknowledged to the agent
 
-        Mono<Void> toClient = channel.frames()
-                .takeUntil(ChannelFrame::hasClose)
-                .concatMap(frame -> switch (frame.getBodyCase()) {
-                    case READY -> {
-                        sessionId.set(frame.getReady().getSessionId());
-                        log.info("terminal session {} of workspace {} attached for {} from {}", sessionId.get(),
-                                holder.workspaceId(), holder.user(), clientIp);
-                        yield audit.record(new TerminalSessionOpenedEvent(holder.workspaceId(), connectionId,
-                                        sessionId.get(), holder.user(), clientIp, request.command(),
-                                        !request.session().isEmpty(), openedAt), holder.user(), clientIp)
-                                .then(ws.send(Mono.just(ws.textMessage(ready(sessionId.get())))));
+        // No prefetch: the next batch is formed once the last write is done, from all that came meanwhile.
+        Mono<Void> toClient = OutputBatches.of(channel.frames().takeUntil(ChannelFrame::hasClose), MAX_MESSAGE_BYTES)
+                .concatMap(batch -> {
+                    ChannelFrame frame = batch.control();
+                    if (frame == null) {
+                        return sendOutput(ws, channel, batch, unacked);
                     }
-                    case DATA -> {
-                        ByteString data = frame.getData();
-                        yield ws.send(Mono.just(ws.binaryMessage(factory -> factory.wrap(data.toByteArray()))))
-                                .then(Mono.fromRunnable(() -> {
-                                    channel.acknowledge(data.size());
-                                    broker.countTerminalBytes(false, data.size());
-                                }));
-                    }
-                    case CLOSE -> {
-                        closed.set(frame.getClose());
-                        yield ws.send(Mono.just(ws.textMessage(exitJson(frame.getClose()))));
-                    }
-                    default -> Mono.empty();
-                }, 1)
+                    return switch (frame.getBodyCase()) {
+                        case READY -> {
+                            sessionId.set(frame.getReady().getSessionId());
+                            log.info("terminal session {} of workspace {} attached for {} from {}", sessionId.get(),
+                                    holder.workspaceId(), holder.user(), clientIp);
+                            yield audit.record(new TerminalSessionOpenedEvent(holder.workspaceId(), connectionId,
+                                            sessionId.get(), holder.user(), clientIp, request.command(),
+                                            !request.session().isEmpty(), openedAt), holder.user(), clientIp)
+                                    .then(ws.send(Mono.just(ws.textMessage(ready(sessionId.get())))));
+                        }
+                        case CLOSE -> {
+                            closed.set(frame.getClose());
+                            yield ws.send(Mono.just(ws.textMessage(exitJson(frame.getClose()))));
+                        }
+                        default -> Mono.<Void>empty();
+                    };
+                }, 0)
                 .then(Mono.defer(() -> closed.get() != null ? Mono.<Void>empty()
                         : ws.send(Mono.just(ws.textMessage(exitJson(null, "agent disconnected"))))))
                 .then(closeIfOpen(ws, CloseStatus.NORMAL));
@@ -248,6 +253,28 @@ final class TerminalWebSocketHandler {
                                 holder.user(), clientIp).subscribe();
                     }
                 });
+    }
+
+    /**
+     * One binary message of output. Once the socket has taken it, what the agent charged for those
+     * frames (each frame's channel cost, at least 256 bytes, so a sum that
+     * {@link AgentChannel#acknowledge} passes on unchanged) is due to the agent.
+     */
+    private Mono<Void> sendOutput(WebSocketSession ws, AgentChannel channel, OutputBatches.Batch batch, AtomicLong unacked) {
+        ByteString data = batch.data();
+        return ws.send(Mono.just(ws.binaryMessage(factory -> factory.wrap(data.asReadOnlyByteBuffer()))))
+                .then(Mono.fromRunnable(() -> {
+                    broker.countTerminalBytes(false, data.size());
+                    // In steps of at least ACK_THRESHOLD: an echo costs 256 bytes of the 256 KiB
+                    // window, so what stays unacknowledged never holds the agent back, and an echo
+                    // costs one message on the agent's connection, not two. Output that floods
+                    // comes in batches larger than that and is acknowledged write by write.
+                    long due = unacked.addAndGet(batch.cost());
+                    if (due >= ACK_THRESHOLD) {
+                        unacked.addAndGet(-due);
+                        channel.acknowledge((int) due);
+                    }
+                }));
     }
 
     /** A client message as channel frames: keystrokes in frames of at most the channel's frame size, resizes. */

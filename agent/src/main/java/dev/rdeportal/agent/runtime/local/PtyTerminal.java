@@ -2,6 +2,7 @@ package dev.rdeportal.agent.runtime.local;
 
 import com.pty4j.PtyProcess;
 import com.pty4j.WinSize;
+import com.pty4j.unix.UnixPtyProcess;
 import dev.rdeportal.agent.runtime.TerminalProcess;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,10 +24,15 @@ final class PtyTerminal implements TerminalProcess {
 
     private final String workspaceId;
     private final PtyProcess process;
+    private final InputStream output;
 
     PtyTerminal(String workspaceId, PtyProcess process) {
         this.workspaceId = workspaceId;
         this.process = process;
+        // Knowing what output is ready lets the terminal session fill a frame from several reads.
+        this.output = process instanceof UnixPtyProcess unix
+                ? PtyOutput.of(process.getInputStream(), unix.getPty())
+                : process.getInputStream();
     }
 
     @Override
@@ -36,7 +42,7 @@ final class PtyTerminal implements TerminalProcess {
 
     @Override
     public InputStream output() {
-        return process.getInputStream();
+        return output;
     }
 
     @Override

@@ -200,6 +200,30 @@ class LocalRuntimeTest {
         }
     }
 
+    @Test
+    void terminalOutputSaysWhetherAReadWouldReturnAtOnce() throws Exception {
+        LocalRuntime runtime = runtime();
+        runtime.provision(WorkspaceSpec.of("w-8", List.of(), Map.of(), ""));
+
+        try (TerminalProcess terminal = runtime.openTerminal("w-8", "printf ready; read line", 80, 24)) {
+            InputStream output = terminal.output();
+            await().atMost(Duration.ofSeconds(10)).until(() -> output.available() > 0);
+            StringBuilder seen = new StringBuilder();
+            byte[] buffer = new byte[4096];
+            while (seen.indexOf("ready") < 0) {
+                int n = output.read(buffer);
+                assertThat(n).isPositive();
+                seen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+            }
+            // The shell now waits for a line: nothing is ready, and a read would block.
+            assertThat(output.available()).isZero();
+
+            terminal.input().write("x\n".getBytes(StandardCharsets.UTF_8));
+            terminal.input().flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> output.available() > 0);
+        }
+    }
+
     // ---- helpers -----------------------------------------------------------------------------
 
     private static void awaitHttpOk(int port) {
