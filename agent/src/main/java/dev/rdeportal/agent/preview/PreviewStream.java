@@ -61,6 +61,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
     private static final Logger log = LoggerFactory.getLogger("rde.agent.preview");
 
     static final int MAX_QUEUED_FRAMES = 64;
+    private static final int ACK_STEP = 64 * 1024;
     private static final Set<String> NOT_SENT = Set.of("connection", "content-length", "expect", "upgrade",
             "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
     private static final Set<String> BODILESS = Set.of("GET", "HEAD", "DELETE", "OPTIONS", "TRACE");
@@ -80,6 +81,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
     // Guarded by credit.
     private long unacked;
     private Runnable resume;
+    private long unackedIn;
     // WebSocket, gateway -> app: messages wait here and are sent one at a time.
     private final ArrayDeque<WebSocketMessage> toApp = new ArrayDeque<>();
     private boolean sending; // guarded by toApp
@@ -95,7 +97,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
         this.request = request;
         this.client = client;
         this.onEnd = onEnd;
-        this.requestBody = new RequestBody(this::acknowledge);
+        this.requestBody = new RequestBody(size -> acknowledge(ProtocolVersions.channelCost(size)));
     }
 
     String workspaceId() {
@@ -437,8 +439,21 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
 
     // ---- credit ----------------------------------------------------------------------------------
 
+    /**
+     * Credits the gateway for what the app took, in steps of 64 KiB (one Ack per four full frames),
+     * well inside the window so the gateway never waits on credit held back here.
+     */
     private void acknowledge(int bytes) {
-        offer(ChannelFrame.newBuilder().setAck(Ack.newBuilder().setBytes(bytes)).build());
+        int due;
+        synchronized (credit) {
+            unackedIn += bytes;
+            if (unackedIn < ACK_STEP) {
+                return;
+            }
+            due = (int) unackedIn;
+            unackedIn = 0;
+        }
+        offer(ChannelFrame.newBuilder().setAck(Ack.newBuilder().setBytes(due)).build());
     }
 
     /** Runs {@code next} now if the credit allows, else once an ack or the transport makes room. */

@@ -5,6 +5,7 @@ import dev.rdeportal.domain.ErrorCode;
 import dev.rdeportal.domain.connection.PreviewAccessRefusedEvent;
 import dev.rdeportal.domain.connection.PreviewSessionOpenedEvent;
 import dev.rdeportal.domain.workspace.WorkspaceStatus;
+import dev.rdeportal.domain.workspace.WorkspaceView;
 import dev.rdeportal.gateway.channel.ChannelBroker;
 import dev.rdeportal.gateway.channel.ChannelUnavailableException;
 import dev.rdeportal.gateway.firewall.FirewallGuard;
@@ -13,9 +14,12 @@ import dev.rdeportal.gateway.terminal.TerminalAudit;
 import dev.rdeportal.gateway.terminal.WorkspaceAccess;
 import dev.rdeportal.proto.v1.HttpRequestHead;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -64,6 +68,12 @@ public final class PreviewFilter implements WebFilter, Ordered {
     private final PreviewResponses responses;
     private final TerminalAudit audit;
     private final FirewallGuard firewall;
+    private final Map<String, CachedView> workspaces = new ConcurrentHashMap<>();
+
+    static final Duration WORKSPACE_CACHE_TTL = Duration.ofSeconds(2);
+
+    private record CachedView(WorkspaceView view, long atNanos) {
+    }
 
     PreviewFilter(PreviewProperties properties, PreviewTickets tickets, PreviewSessions sessions, WorkspaceAccess access,
                   ChannelBroker broker, PreviewRelay relay, PreviewResponses responses, TerminalAudit audit,
@@ -201,7 +211,7 @@ public final class PreviewFilter implements WebFilter, Ordered {
         PreviewOrigin origin = session.origin();
         PreviewRelay.Traffic traffic = new PreviewRelay.Traffic();
         boolean websocket = isWebSocket(exchange.getRequest());
-        return access.owned(session.workspaceId(), session.user())
+        return workspace(session)
                 .flatMap(view -> view.status() == WorkspaceStatus.RUNNING ? Mono.just(view)
                         : Mono.error(DomainException.conflict("workspace " + view.id() + " is " + view.status()
                         + "; start it to see its preview.")))
@@ -216,6 +226,26 @@ public final class PreviewFilter implements WebFilter, Ordered {
                         : relay.http(exchange, channel, traffic))
                 .onErrorResume(e -> failed(exchange, origin, unwrap(e)))
                 .doFinally(signal -> sessions.count(session, 0, traffic.in.get(), traffic.out.get()));
+    }
+
+    /**
+     * The session's workspace, as the read side last said (at most {@link #WORKSPACE_CACHE_TTL}
+     * ago): a page load is dozens of requests, and asking the read side for each cost more than
+     * relaying it. A workspace that stopped meanwhile is refused by its agent instead.
+     */
+    private Mono<WorkspaceView> workspace(PreviewSessions.Session session) {
+        String key = session.workspaceId() + "|" + session.user();
+        long now = System.nanoTime();
+        CachedView cached = workspaces.get(key);
+        if (cached != null && now - cached.atNanos() < WORKSPACE_CACHE_TTL.toNanos()) {
+            return Mono.just(cached.view());
+        }
+        return access.owned(session.workspaceId(), session.user()).doOnNext(view -> {
+            if (workspaces.size() > 10_000) {
+                workspaces.clear();
+            }
+            workspaces.put(key, new CachedView(view, now));
+        });
     }
 
     private HttpRequestHead head(ServerHttpRequest request, boolean websocket, String hostHeader, String clientIp) {

@@ -51,6 +51,30 @@ final class PreviewRelay {
         }
     }
 
+    /**
+     * Credits the agent in steps of {@link #ACK_STEP} rather than per frame: one Ack message per
+     * 64 KiB instead of per 16 KiB frame, well inside the 256 KiB window so the agent never waits
+     * on a credit we hold back.
+     */
+    static final class Credits {
+        static final int ACK_STEP = 64 * 1024;
+        private final AgentChannel channel;
+        private int pending;
+
+        Credits(AgentChannel channel) {
+            this.channel = channel;
+        }
+
+        /** Called in sequence (one writer per response or socket). */
+        void taken(ChannelFrame frame) {
+            pending += ProtocolVersions.frameCost(frame);
+            if (pending >= ACK_STEP) {
+                channel.acknowledge(pending);
+                pending = 0;
+            }
+        }
+    }
+
     /** Bytes moved by one relayed request, counted as they go. */
     static final class Traffic {
         final AtomicLong in = new AtomicLong();
@@ -94,6 +118,7 @@ final class PreviewRelay {
         response.setStatusCode(HttpStatusCode.valueOf(head.getStatus()));
         PreviewHeaders.toBrowser(head.getHeadersList(), response.getHeaders());
         AtomicBoolean complete = new AtomicBoolean();
+        Credits credits = new Credits(channel);
         Flux<DataBuffer> body = frames
                 .takeUntil(frame -> frame.hasEnd() || frame.hasClose())
                 .handle((ChannelFrame frame, SynchronousSink<DataBuffer> sink) -> {
@@ -101,7 +126,7 @@ final class PreviewRelay {
                         case DATA -> {
                             ByteString data = frame.getData();
                             traffic.out.addAndGet(data.size());
-                            channel.acknowledge(frame);
+                            credits.taken(frame);
                             sink.next(response.bufferFactory().wrap(data.asReadOnlyByteBuffer()));
                         }
                         case END -> complete.set(true);
@@ -113,7 +138,9 @@ final class PreviewRelay {
                 // A stream that ends without End lost its agent midway.
                 .concatWith(Mono.defer(() -> complete.get() ? Mono.empty()
                         : Mono.error(new Unreachable("the workspace's agent went away during the response"))));
-        return response.writeAndFlushWith(body.map(Mono::just));
+        // Reactor Netty flushes whenever what is queued runs out, so a server-sent event goes out
+        // alone and at once, while a bulk body goes out in batches of frames.
+        return response.writeWith(body);
     }
 
     // ---- WebSocket -------------------------------------------------------------------------------
@@ -194,13 +221,14 @@ final class PreviewRelay {
         public Mono<Void> handle(WebSocketSession ws) {
             handled.set(true);
             CloseStatus[] closeFromApp = {null};
+            Credits credits = new Credits(channel);
             Mono<Void> toBrowser = ws.send(frames
                     .takeUntil(ChannelFrame::hasClose)
                     .handle((frame, sink) -> {
                         if (frame.hasMessage()) {
                             ByteString payload = frame.getMessage().getPayload();
                             traffic.out.addAndGet(payload.size());
-                            channel.acknowledge(frame);
+                            credits.taken(frame);
                             sink.next(frame.getMessage().getText()
                                     ? ws.textMessage(payload.toStringUtf8())
                                     : ws.binaryMessage(factory -> factory.wrap(payload.asReadOnlyByteBuffer())));
