@@ -8,8 +8,10 @@ import org.axonframework.serialization.Revision;
  * the client only dropped; {@code reason} says which.
  *
  * @param exitCode the process's exit status when it exited, else null
+ * @param bytesIn  keystrokes the client sent through this connection (revision 2; null before)
+ * @param bytesOut output the client's socket took through this connection (revision 2; null before)
  */
-@Revision("1")
+@Revision("2")
 public record TerminalSessionClosedEvent(
         String workspaceId,
         String connectionId,
@@ -19,5 +21,7 @@ public record TerminalSessionClosedEvent(
         Instant openedAt,
         Instant closedAt,
         Integer exitCode,
-        String reason) {
+        String reason,
+        Long bytesIn,
+        Long bytesOut) {
 }

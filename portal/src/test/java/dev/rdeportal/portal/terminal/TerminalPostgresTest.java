@@ -297,6 +297,46 @@ class TerminalPostgresTest {
     }
 
     @Test
+    void aClosedConnectionIsRecordedWithWhoWhereAndHowManyBytes() throws Exception {
+        String typed = "echo counted-$((20+22))\r";
+        String sessionId;
+        try (TerminalClient terminal = open(aliceWorkspace, alice, null)) {
+            sessionId = terminal.await("ready", TIMEOUT).get("session").asText();
+            terminal.type(typed);
+            terminal.awaitOutput("counted-42", TIMEOUT);
+        }
+        JdbcTemplate jdbc = portal.context().getBean(JdbcTemplate.class);
+        String closed = awaitEvents(jdbc, "TerminalSessionClosedEvent", 1).stream()
+                .filter(e -> e.contains(sessionId)).findFirst()
+                .orElseGet(() -> awaitEvents(jdbc, "TerminalSessionClosedEvent", 2).stream()
+                        .filter(e -> e.contains(sessionId)).findFirst().orElseThrow());
+        JsonNode event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(closed);
+        assertThat(event.get("user").asText()).isEqualTo("alice@example.com");
+        assertThat(event.get("clientIp").asText()).isEqualTo("127.0.0.1");
+        assertThat(event.get("bytesIn").asLong()).isEqualTo(typed.length());
+        assertThat(event.get("bytesOut").asLong()).isGreaterThan("counted-42".length());
+        assertThat(event.get("openedAt").asText()).isNotBlank();
+        assertThat(event.get("closedAt").asText()).isNotBlank();
+
+        // The Security Center shows it among the closed connections.
+        String admin = portal.login("admin@example.com", "admin");
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode items = api.get("/api/v1/security/sessions?state=closed", admin).body().get("items");
+            for (JsonNode c : items) {
+                if (c.get("detail").asText().contains(sessionId)) {
+                    assertThat(c.get("type").asText()).isEqualTo("terminal");
+                    assertThat(c.get("bytesIn").asLong()).isEqualTo(typed.length());
+                    assertThat(c.get("closedAt").isNull()).isFalse();
+                    return;
+                }
+            }
+            Api.sleep(100);
+        }
+        throw new AssertionError("the closed terminal connection never reached the connection log");
+    }
+
+    @Test
     void whatATerminalCarriesIsStoredNowhere() throws Exception {
         String marker = "MARK" + java.util.UUID.randomUUID().toString().replace("-", "");
         try (TerminalClient terminal = open(aliceWorkspace, alice, null)) {

@@ -44,8 +44,8 @@ class ConnectionProjection {
                 .addValue("closedAt", Timestamps.toColumn(e.closedAt()))
                 .addValue("reason", e.reason(), Types.VARCHAR)
                 .addValue("requests", null, Types.BIGINT)
-                .addValue("bytesIn", null, Types.BIGINT)
-                .addValue("bytesOut", null, Types.BIGINT));
+                .addValue("bytesIn", e.bytesIn(), Types.BIGINT)
+                .addValue("bytesOut", e.bytesOut(), Types.BIGINT));
     }
 
     @EventHandler

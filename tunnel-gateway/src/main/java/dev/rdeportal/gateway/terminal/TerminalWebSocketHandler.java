@@ -206,13 +206,15 @@ final class TerminalWebSocketHandler {
         AtomicReference<String> sessionId = new AtomicReference<>();
         AtomicReference<ChannelClose> closed = new AtomicReference<>();
         AtomicLong unacked = new AtomicLong(); // output the client took, not yet acknowledged to the agent
+        AtomicLong bytesIn = new AtomicLong(); // keystrokes, as the client sent them
+        AtomicLong bytesOut = new AtomicLong(); // output, as the client's socket took it
 
         // No prefetch: the next batch is formed once the last write is done, from all that came meanwhile.
         Mono<Void> toClient = OutputBatches.of(channel.frames().takeUntil(ChannelFrame::hasClose), MAX_MESSAGE_BYTES)
                 .concatMap(batch -> {
                     ChannelFrame frame = batch.control();
                     if (frame == null) {
-                        return sendOutput(ws, channel, batch, unacked);
+                        return sendOutput(ws, channel, batch, unacked, bytesOut);
                     }
                     return switch (frame.getBodyCase()) {
                         case READY -> {
@@ -235,7 +237,9 @@ final class TerminalWebSocketHandler {
                         : ws.send(Mono.just(ws.textMessage(exitJson(null, "agent disconnected"))))))
                 .then(closeIfOpen(ws, CloseStatus.NORMAL));
 
-        Mono<Void> toAgent = channel.forward(inbound.concatMapIterable(this::frames));
+        Mono<Void> toAgent = channel.forward(inbound
+                .doOnNext(message -> bytesIn.addAndGet(message.bytes() == null ? 0 : message.bytes().length))
+                .concatMapIterable(this::frames));
 
         return Mono.firstWithSignal(toClient, toAgent)
                 .onErrorResume(e -> {
@@ -249,7 +253,8 @@ final class TerminalWebSocketHandler {
                         String reason = end != null ? end.getReason() : "client disconnected";
                         audit.record(new TerminalSessionClosedEvent(holder.workspaceId(), connectionId, sessionId.get(),
                                         holder.user(), clientIp, openedAt, clock.instant(),
-                                        end != null && end.getExited() ? end.getExitCode() : null, reason),
+                                        end != null && end.getExited() ? end.getExitCode() : null, reason,
+                                        bytesIn.get(), bytesOut.get()),
                                 holder.user(), clientIp).subscribe();
                     }
                 });
@@ -260,11 +265,13 @@ final class TerminalWebSocketHandler {
      * frames (each frame's channel cost, at least 256 bytes, so a sum that
      * {@link AgentChannel#acknowledge} passes on unchanged) is due to the agent.
      */
-    private Mono<Void> sendOutput(WebSocketSession ws, AgentChannel channel, OutputBatches.Batch batch, AtomicLong unacked) {
+    private Mono<Void> sendOutput(WebSocketSession ws, AgentChannel channel, OutputBatches.Batch batch, AtomicLong unacked,
+                                  AtomicLong bytesOut) {
         ByteString data = batch.data();
         return ws.send(Mono.just(ws.binaryMessage(factory -> factory.wrap(data.asReadOnlyByteBuffer()))))
                 .then(Mono.fromRunnable(() -> {
                     broker.countTerminalBytes(false, data.size());
+                    bytesOut.addAndGet(data.size());
                     // In steps of at least ACK_THRESHOLD: an echo costs 256 bytes of the 256 KiB
                     // window, so what stays unacknowledged never holds the agent back, and an echo
                     // costs one message on the agent's connection, not two. Output that floods
