@@ -9,6 +9,7 @@ import dev.rdeportal.domain.member.PutMemberCommand;
 import dev.rdeportal.domain.member.RemoveMemberCommand;
 import java.security.Principal;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -29,9 +30,11 @@ import reactor.core.publisher.Mono;
 class MemberCommandController {
 
     private final CommandSender commands;
+    private final ApplicationEventPublisher local;
 
-    MemberCommandController(CommandSender commands) {
+    MemberCommandController(CommandSender commands, ApplicationEventPublisher local) {
         this.commands = commands;
+        this.local = local;
     }
 
     record MemberRequest(String role, Boolean trusted, Integer workspaceLimit) {
@@ -54,6 +57,7 @@ class MemberCommandController {
         var command = new PutMemberCommand(Member.ORGANIZATION_ID, email, MemberRole.parse(request.role()),
                 Boolean.TRUE.equals(request.trusted()), request.workspaceLimit());
         return commands.<MemberList>send(command, caller, exchange)
+                .doOnNext(this::changed)
                 .map(list -> ResponseEntity.ok(MemberResponse.of(list.members().stream()
                         .filter(m -> m.email().equals(command.email())).findFirst().orElseThrow())));
     }
@@ -64,7 +68,16 @@ class MemberCommandController {
         var command = new RemoveMemberCommand(Member.ORGANIZATION_ID, email);
         return commands.<MemberList>send(command, caller, exchange)
                 .onErrorMap(AggregateNotFoundException.class, e -> DomainException.notFound("member", command.email()))
+                .doOnNext(this::changed)
                 .thenReturn(ResponseEntity.noContent().build());
+    }
+
+    /**
+     * Tells this replica's member cache at once (as a Spring event), so a role change applies to
+     * the very next request here; other replicas learn it from the projection.
+     */
+    private void changed(MemberList list) {
+        local.publishEvent(list);
     }
 
     private static void requireAdmin(Principal caller) {

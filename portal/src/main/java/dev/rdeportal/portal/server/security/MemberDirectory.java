@@ -32,6 +32,7 @@ import org.axonframework.queryhandling.SubscriptionQueryResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -159,7 +160,8 @@ public class MemberDirectory implements SmartLifecycle {
         return s != null ? Mono.just(s) : firstLoad.asMono().timeout(FIRST_LOAD_WAIT);
     }
 
-    /** Installs {@code list} unless this directory already holds a newer one. */
+    /** Installs {@code list} unless this directory already holds a newer one (also: the member commands' answers). */
+    @EventListener
     void install(MemberList list) {
         Snapshot next = new Snapshot(list.version(), list.members().stream()
                 .collect(Collectors.toUnmodifiableMap(Member::email, Function.identity())));
