@@ -8,10 +8,14 @@ public enum ErrorCode {
     FORBIDDEN("forbidden", 403),
     /** The client's address is refused by the firewall's rules. */
     FIREWALL_BLOCKED("firewall-blocked", 403),
+    /** Authenticated, but not a member of this portal: ask an admin for an invitation. */
+    NOT_A_MEMBER("not-a-member", 403),
     NOT_FOUND("not-found", 404),
     STATE_CONFLICT("state-conflict", 409),
     CONCURRENT_MODIFICATION("concurrent-modification", 409),
     WORKSPACE_LIMIT_REACHED("workspace-limit-reached", 409),
+    /** Removing or demoting the last admin would leave nobody able to manage the portal. */
+    LAST_ADMIN("last-admin", 409),
     RATE_LIMITED("rate-limited", 429),
     UNAVAILABLE("unavailable", 503),
     /** A one-time ticket (terminal, preview) that is unknown, spent, expired or for something else. */

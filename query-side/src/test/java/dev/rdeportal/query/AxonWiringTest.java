@@ -94,7 +94,8 @@ class AxonWiringTest {
     void theProjectionsDeclareTheAgreedProcessingGroups() {
         assertThat(context.getBeansWithAnnotation(ProcessingGroup.class).values())
                 .extracting(bean -> bean.getClass().getAnnotation(ProcessingGroup.class).value())
-                .containsExactlyInAnyOrder("workspaces", "blueprints", "clusters", "connections", "audit-chain", "firewall");
+                .containsExactlyInAnyOrder("workspaces", "blueprints", "clusters", "connections", "audit-chain", "firewall",
+                        "members");
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.rdeportal.command.blueprint;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
+import dev.rdeportal.domain.DomainException;
+import dev.rdeportal.domain.blueprint.AuthorizeLaunchCommand;
 import dev.rdeportal.domain.blueprint.BlueprintCreatedEvent;
 import dev.rdeportal.domain.blueprint.BlueprintDetails;
 import dev.rdeportal.domain.blueprint.BlueprintUpdatedEvent;
@@ -40,6 +42,18 @@ class Blueprint {
             return;
         }
         apply(new BlueprintUpdatedEvent(id, next, cmd.updatedBy()));
+    }
+
+    /**
+     * Decided here rather than from the read model, so an ACL change takes effect for every launch
+     * that follows it: a launch either runs before the change (and was allowed then) or after it.
+     */
+    @CommandHandler
+    BlueprintDetails handle(AuthorizeLaunchCommand cmd) {
+        if (!cmd.admin() && !details.acl().allows(cmd.email())) {
+            throw DomainException.invalid("unknown blueprint " + id);
+        }
+        return details;
     }
 
     @EventSourcingHandler

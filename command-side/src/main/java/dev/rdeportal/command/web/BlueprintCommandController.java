@@ -3,6 +3,7 @@ package dev.rdeportal.command.web;
 import dev.rdeportal.domain.DomainException;
 import dev.rdeportal.domain.Quantities;
 import dev.rdeportal.domain.Validation;
+import dev.rdeportal.domain.blueprint.BlueprintAcl;
 import dev.rdeportal.domain.blueprint.BlueprintDefinition;
 import dev.rdeportal.domain.blueprint.CreateBlueprintCommand;
 import dev.rdeportal.domain.blueprint.LlmKind;
@@ -55,9 +56,12 @@ class BlueprintCommandController {
         }
     }
 
+    record AclRequest(String mode, List<String> emails, List<String> domains) {
+    }
+
     record BlueprintRequest(String name, String clusterId, String image, ResourcesRequest resources,
                             List<Integer> ports, Map<String, String> env, String startCommand, List<Tool> tools,
-                            LlmRequest llm) {
+                            LlmRequest llm, AclRequest acl) {
     }
 
     record Written(String id) {
@@ -118,6 +122,9 @@ class BlueprintCommandController {
             throw DomainException.invalid("resources (cpu, memory, storage) are required");
         }
         LlmSettings llm = llm(blueprintId, r.llm());
+        // No acl in the request: open, as every blueprint was before ACLs.
+        BlueprintAcl acl = r.acl() == null ? BlueprintAcl.OPEN
+                : BlueprintAcl.of(r.acl().mode(), r.acl().emails(), r.acl().domains());
         Resources resources = new Resources(
                 Quantities.parseCpuMillis("resources.cpu", r.resources().cpu()),
                 Quantities.parseMib("resources.memory", r.resources().memory()),
@@ -139,7 +146,7 @@ class BlueprintCommandController {
                         }
                     }
                     return new BlueprintDefinition(r.name(), clusterId, r.image(), resources, r.ports(), r.env(),
-                            r.startCommand(), r.tools(), llm);
+                            r.startCommand(), r.tools(), llm, acl);
                 });
     }
 }

@@ -3,8 +3,15 @@ package dev.rdeportal.command.web;
 import dev.rdeportal.domain.DomainException;
 import dev.rdeportal.domain.Validation;
 import dev.rdeportal.domain.blueprint.BlueprintDetails;
-import dev.rdeportal.domain.blueprint.BlueprintView;
-import dev.rdeportal.domain.blueprint.FindBlueprintQuery;
+import dev.rdeportal.command.organization.WorkspaceLimits;
+import dev.rdeportal.domain.ErrorCode;
+import dev.rdeportal.domain.blueprint.AuthorizeLaunchCommand;
+import dev.rdeportal.domain.member.Member;
+import dev.rdeportal.domain.member.ReleaseWorkspaceSlotCommand;
+import dev.rdeportal.domain.member.ReserveWorkspaceSlotCommand;
+import dev.rdeportal.domain.workspace.FindWorkspaceQuery;
+import dev.rdeportal.domain.workspace.WorkspaceView;
+import org.springframework.security.core.Authentication;
 import dev.rdeportal.domain.workspace.DeleteWorkspaceCommand;
 import dev.rdeportal.domain.workspace.LaunchWorkspaceCommand;
 import dev.rdeportal.domain.workspace.StartWorkspaceCommand;
@@ -34,10 +41,12 @@ class WorkspaceCommandController {
 
     private final CommandSender commands;
     private final QueryGateway queries;
+    private final WorkspaceLimits limits;
 
-    WorkspaceCommandController(CommandSender commands, QueryGateway queries) {
+    WorkspaceCommandController(CommandSender commands, QueryGateway queries, WorkspaceLimits limits) {
         this.commands = commands;
         this.queries = queries;
+        this.limits = limits;
     }
 
     record LaunchRequest(String blueprintId, String name) {
@@ -46,19 +55,26 @@ class WorkspaceCommandController {
     record Accepted(String id, WorkspaceStatus status) {
     }
 
+    /**
+     * Three steps, each decided by an aggregate: the blueprint's ACL allows the caller (a refusal
+     * reads like an unknown blueprint), the organisation reserves one of the caller's
+     * running-workspace slots (409 {@code workspace-limit-reached} when full), then the workspace
+     * is launched. A failed launch gives its slot back.
+     */
     @PostMapping
     Mono<ResponseEntity<Accepted>> launch(@RequestBody LaunchRequest request, Principal caller,
                                           ServerWebExchange exchange) {
         Validation.name("name", request.name());
         String blueprintId = Validation.id("blueprintId", request.blueprintId());
-        return Mono.fromFuture(queries.query(new FindBlueprintQuery(blueprintId),
-                        ResponseTypes.optionalInstanceOf(BlueprintView.class)))
-                .map(found -> found.orElseThrow(() -> DomainException.invalid("unknown blueprint " + blueprintId)))
+        String id = Ids.next("ws");
+        String operationId = Ids.operation();
+        return commands.<BlueprintDetails>send(new AuthorizeLaunchCommand(blueprintId, caller.getName(), isAdmin(caller)),
+                        caller, exchange)
+                .onErrorMap(AggregateNotFoundException.class, e -> DomainException.invalid("unknown blueprint " + blueprintId))
                 .flatMap(blueprint -> {
-                    String id = Ids.next("ws");
                     var command = new LaunchWorkspaceCommand(id, caller.getName(), request.name(), blueprintId,
-                            blueprint.details().clusterId(), specOf(blueprint.details()), Ids.operation());
-                    return commands.<String>send(command, caller, exchange)
+                            blueprint.clusterId(), specOf(blueprint), operationId);
+                    return withSlot(id, operationId, commands.<String>send(command, caller, exchange), caller, exchange)
                             .thenReturn(ResponseEntity.accepted()
                                     .location(URI.create("/api/v1/workspaces/" + id))
                                     .body(new Accepted(id, WorkspaceStatus.PROVISIONING)));
@@ -71,10 +87,46 @@ class WorkspaceCommandController {
                 caller, exchange);
     }
 
+    /**
+     * A started workspace counts against the limit again, so it takes a slot first. The read model
+     * is asked before, only so that a start that cannot succeed (unknown, not yours, not stopped)
+     * records no reservation; the aggregate still decides.
+     */
     @PostMapping("/{id}/start")
     Mono<ResponseEntity<Accepted>> start(@PathVariable String id, Principal caller, ServerWebExchange exchange) {
-        return lifecycle(id, new StartWorkspaceCommand(Validation.id("id", id), caller.getName(), Ids.operation()),
-                caller, exchange);
+        Validation.id("id", id);
+        String operationId = Ids.operation();
+        return Mono.fromFuture(queries.query(new FindWorkspaceQuery(id), ResponseTypes.optionalInstanceOf(WorkspaceView.class)))
+                .flatMap(found -> {
+                    WorkspaceView view = found.filter(w -> w.owner().equals(caller.getName())
+                            && w.status() != WorkspaceStatus.DELETED).orElseThrow(() -> DomainException.notFound("workspace", id));
+                    if (view.status() != WorkspaceStatus.STOPPED && view.status() != WorkspaceStatus.FAILED) {
+                        throw DomainException.conflict("workspace " + id + " is " + view.status()
+                                + "; only a STOPPED or FAILED workspace can be started");
+                    }
+                    return lifecycle(id, withSlot(id, operationId, commands.<WorkspaceStatus>send(
+                            new StartWorkspaceCommand(id, caller.getName(), operationId), caller, exchange), caller, exchange));
+                });
+    }
+
+    /** Runs {@code then} holding a new slot for this run; gives the slot back if it fails. */
+    private <R> Mono<R> withSlot(String workspaceId, String operationId, Mono<R> then, Principal caller,
+                                 ServerWebExchange exchange) {
+        var reserve = new ReserveWorkspaceSlotCommand(Member.ORGANIZATION_ID, caller.getName(), workspaceId, operationId,
+                limits.defaultLimit());
+        return commands.send(reserve, caller, exchange)
+                .then(then)
+                .onErrorResume(failure -> !(failure instanceof DomainException d && (d.code() == ErrorCode.WORKSPACE_LIMIT_REACHED
+                                || d.code() == ErrorCode.NOT_A_MEMBER)),
+                        failure -> commands.send(new ReleaseWorkspaceSlotCommand(Member.ORGANIZATION_ID, operationId),
+                                        caller, exchange)
+                                .onErrorResume(e -> Mono.empty())
+                                .then(Mono.error(failure)));
+    }
+
+    static boolean isAdmin(Principal caller) {
+        return caller instanceof Authentication authentication && authentication.getAuthorities().stream()
+                .anyMatch(a -> "ROLE_ADMIN".equals(a.getAuthority()));
     }
 
     @DeleteMapping("/{id}")
@@ -85,7 +137,11 @@ class WorkspaceCommandController {
 
     private Mono<ResponseEntity<Accepted>> lifecycle(String id, Object command, Principal caller,
                                                      ServerWebExchange exchange) {
-        return commands.<WorkspaceStatus>send(command, caller, exchange)
+        return lifecycle(id, commands.<WorkspaceStatus>send(command, caller, exchange));
+    }
+
+    private Mono<ResponseEntity<Accepted>> lifecycle(String id, Mono<WorkspaceStatus> sent) {
+        return sent
                 // An unknown id must read exactly like another user's workspace.
                 .onErrorMap(AggregateNotFoundException.class, e -> DomainException.notFound("workspace", id))
                 .map(status -> ResponseEntity.status(HttpStatus.ACCEPTED).body(new Accepted(id, status)));

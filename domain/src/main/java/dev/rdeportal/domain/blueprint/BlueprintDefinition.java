@@ -18,14 +18,20 @@ public record BlueprintDefinition(
         Map<String, String> env,
         String startCommand,
         List<Tool> tools,
-        LlmSettings llm) {
+        LlmSettings llm,
+        BlueprintAcl acl) {
 
     private static final java.util.regex.Pattern TOOL_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9-]{0,29}");
     public static final int MAX_TOOLS = 10;
 
     public BlueprintDefinition(String name, String clusterId, String image, Resources resources, List<Integer> ports,
                                Map<String, String> env, String startCommand) {
-        this(name, clusterId, image, resources, ports, env, startCommand, List.of(), null);
+        this(name, clusterId, image, resources, ports, env, startCommand, List.of(), null, BlueprintAcl.OPEN);
+    }
+
+    public BlueprintDefinition(String name, String clusterId, String image, Resources resources, List<Integer> ports,
+                               Map<String, String> env, String startCommand, List<Tool> tools, LlmSettings llm) {
+        this(name, clusterId, image, resources, ports, env, startCommand, tools, llm, BlueprintAcl.OPEN);
     }
 
     public BlueprintDefinition {
@@ -74,6 +80,7 @@ public record BlueprintDefinition(
         }
         ports = ports == null ? List.of() : List.copyOf(ports);
         env = env == null ? Map.of() : Map.copyOf(env);
+        acl = acl == null ? BlueprintAcl.OPEN : acl;
     }
 
     private static boolean validEndpoint(String endpoint) {
@@ -87,6 +94,6 @@ public record BlueprintDefinition(
     }
 
     public BlueprintDetails details() {
-        return new BlueprintDetails(name, clusterId, image, resources, ports, env, startCommand, tools, llm);
+        return new BlueprintDetails(name, clusterId, image, resources, ports, env, startCommand, tools, llm, acl);
     }
 }

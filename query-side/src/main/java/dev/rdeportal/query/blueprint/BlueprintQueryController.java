@@ -1,6 +1,7 @@
 package dev.rdeportal.query.blueprint;
 
 import dev.rdeportal.domain.DomainException;
+import dev.rdeportal.domain.blueprint.BlueprintView;
 import dev.rdeportal.query.support.Caller;
 import dev.rdeportal.query.support.ListResponse;
 import java.security.Principal;
@@ -11,8 +12,9 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code GET /api/v1/blueprints[/{id}]}. Every member sees every blueprint until blueprint ACLs
- * arrive; the caller is still resolved so that an unauthenticated call can never slip through.
+ * {@code GET /api/v1/blueprints[/{id}]}. Admins see every blueprint; users only those whose ACL
+ * allows them. Another blueprint is absent from the list and, asked for by id, reads exactly like
+ * an unknown one (404). Launches are decided again by the blueprint aggregate.
  */
 @RestController
 @RequestMapping("/api/v1/blueprints")
@@ -27,15 +29,20 @@ class BlueprintQueryController {
     /** All of them in one page: a portal has tens of blueprints, not thousands. */
     @GetMapping
     Mono<ListResponse<BlueprintResponse>> list(Principal principal) {
-        Caller.of(principal);
-        return blueprints.findAll().map(BlueprintResponse::of).collectList().map(ListResponse::complete);
+        Caller caller = Caller.of(principal);
+        return blueprints.findAll().filter(view -> visible(caller, view)).map(BlueprintResponse::of).collectList().map(ListResponse::complete);
     }
 
     @GetMapping("/{id}")
     Mono<BlueprintResponse> get(Principal principal, @PathVariable String id) {
-        Caller.of(principal);
+        Caller caller = Caller.of(principal);
         return blueprints.findById(id)
+                .filter(view -> visible(caller, view))
                 .map(BlueprintResponse::of)
                 .switchIfEmpty(Mono.error(() -> DomainException.notFound("blueprint", id)));
+    }
+
+    private static boolean visible(Caller caller, BlueprintView view) {
+        return caller.admin() || view.details().acl().allows(caller.email());
     }
 }

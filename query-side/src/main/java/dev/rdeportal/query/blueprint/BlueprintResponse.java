@@ -22,6 +22,7 @@ record BlueprintResponse(
         String startCommand,
         List<ToolResponse> tools,
         LlmResponse llm,
+        AclResponse acl,
         Instant createdAt,
         Instant updatedAt) {
 
@@ -35,6 +36,9 @@ record BlueprintResponse(
     record LlmResponse(String provider, String endpoint, boolean keySet) {
     }
 
+    record AclResponse(String mode, List<String> emails, List<String> domains) {
+    }
+
     static BlueprintResponse of(BlueprintView view) {
         BlueprintDetails d = view.details();
         ResourcesResponse resources = d.resources() == null ? null : new ResourcesResponse(
@@ -45,6 +49,7 @@ record BlueprintResponse(
         LlmResponse llm = d.llm() == null || d.llm().kind() == null ? null : new LlmResponse(
                 d.llm().kind().name().toLowerCase(java.util.Locale.ROOT), d.llm().endpoint(), d.llm().keySet());
         return new BlueprintResponse(view.id(), d.name(), d.clusterId(), d.image(), resources, d.ports(), d.env(),
-                d.startCommand(), tools, llm, view.createdAt(), view.updatedAt());
+                d.startCommand(), tools, llm, new AclResponse(d.acl().mode().code(), d.acl().emails(), d.acl().domains()),
+                view.createdAt(), view.updatedAt());
     }
 }

@@ -2,10 +2,15 @@ package dev.rdeportal.portal.server.security;
 
 import dev.rdeportal.portal.server.web.ProblemWriter;
 import dev.rdeportal.domain.ErrorCode;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.eventhandling.gateway.EventGateway;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
@@ -13,6 +18,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -26,13 +32,19 @@ import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
  * Every {@code /api/v1} call carries a bearer JWT from the configured issuer, verified on every
  * request: signature with an allow-listed algorithm, {@code iss}, {@code aud}, {@code exp} and
- * {@code nbf}. The caller's principal name is their email; bootstrap admins get ROLE_ADMIN. The
- * one exception is the terminal WebSocket, whose credential is a one-time ticket.
+ * {@code nbf}. The caller's principal name is their email. Only members use the portal: the
+ * {@link MemberDirectory} (in memory) gives members ROLE_MEMBER and admins ROLE_ADMIN on every
+ * request, so a role change applies at once; an authenticated non-member gets 403
+ * {@code not-a-member} on every {@code /api/**} call but {@code /api/v1/auth/config}, and the
+ * attempt is recorded. The one exception is the terminal WebSocket, whose credential is a one-time
+ * ticket (and which checks the workspace's owner).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -40,8 +52,23 @@ import reactor.core.publisher.Mono;
 class SecurityConfiguration {
 
     @Bean
+    MemberDirectory memberDirectory(CommandGateway commands, QueryGateway queries, EventGateway events,
+                                    SecurityProperties properties, ObjectProvider<Clock> clock) {
+        return new MemberDirectory(commands, queries, events, properties, clock.getIfUnique(Clock::systemUTC));
+    }
+
+    @Bean
     SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ReactiveJwtDecoder decoder,
-                                       SecurityProperties properties, ProblemWriter problems) {
+                                       SecurityProperties properties, ProblemWriter problems,
+                                       MemberDirectory members) {
+        ServerAccessDeniedHandler denied = (exchange, e) -> exchange.getPrincipal()
+                .filter(principal -> principal instanceof Authentication a && a.getAuthorities().stream()
+                        .noneMatch(g -> MEMBER.equals(g.getAuthority())))
+                .flatMap(principal -> members.recordRefusal(principal.getName(), target(exchange), clientIp(exchange))
+                        .then(problems.write(exchange, ErrorCode.NOT_A_MEMBER, "you are not a member of this portal; "
+                                + "ask an admin to invite you")))
+                .switchIfEmpty(Mono.defer(() -> problems.write(exchange, ErrorCode.FORBIDDEN,
+                        "this needs a role you do not have")));
         return http
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -54,26 +81,25 @@ class SecurityConfiguration {
                         // checks the Origin and a one-time ticket itself (tunnel-gateway).
                         .pathMatchers(HttpMethod.GET, "/api/v1/workspaces/*/terminal").permitAll()
                         .pathMatchers(HttpMethod.POST, "/api/v1/blueprints").hasRole("ADMIN")
+                        .pathMatchers("/api/v1/members", "/api/v1/members/**").hasRole("ADMIN")
                         .pathMatchers(HttpMethod.PUT, "/api/v1/blueprints/**").hasRole("ADMIN")
                         .pathMatchers("/api/v1/clusters/**", "/api/v1/clusters").hasRole("ADMIN")
                         // The controllers check too; this is the second line of defence.
                         .pathMatchers("/api/v1/audit/**", "/api/v1/audit", "/api/v1/admin/**").hasRole("ADMIN")
                         .pathMatchers("/api/v1/security/**").hasRole("ADMIN")
-                        .pathMatchers("/api/**").authenticated()
+                        .pathMatchers("/api/**").hasRole("MEMBER")
                         .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus").permitAll()
                         .pathMatchers("/actuator/**").denyAll()
                         .anyExchange().permitAll())
                 .oauth2ResourceServer(oauth -> oauth
-                        .jwt(jwt -> jwt.jwtDecoder(decoder).jwtAuthenticationConverter(authentication(properties)))
+                        .jwt(jwt -> jwt.jwtDecoder(decoder).jwtAuthenticationConverter(authentication(properties, members)))
                         .authenticationEntryPoint((exchange, e) -> problems.write(exchange, ErrorCode.UNAUTHENTICATED,
                                 "a valid bearer token is required"))
-                        .accessDeniedHandler((exchange, e) -> problems.write(exchange, ErrorCode.FORBIDDEN,
-                                "this needs a role you do not have")))
+                        .accessDeniedHandler(denied))
                 .exceptionHandling(exceptions -> exceptions
                         .authenticationEntryPoint((exchange, e) -> problems.write(exchange, ErrorCode.UNAUTHENTICATED,
                                 "a valid bearer token is required"))
-                        .accessDeniedHandler((exchange, e) -> problems.write(exchange, ErrorCode.FORBIDDEN,
-                                "this needs a role you do not have")))
+                        .accessDeniedHandler(denied))
                 .build();
     }
 
@@ -100,18 +126,37 @@ class SecurityConfiguration {
                 : OAuth2TokenValidatorResult.failure(missing);
     }
 
-    static Converter<Jwt, Mono<AbstractAuthenticationToken>> authentication(SecurityProperties properties) {
+    static final String MEMBER = "ROLE_MEMBER";
+
+    static Converter<Jwt, Mono<AbstractAuthenticationToken>> authentication(SecurityProperties properties,
+                                                                            MemberDirectory members) {
         return jwt -> {
             String email = jwt.getClaimAsString(properties.emailClaim());
             if (email == null || email.isBlank()) {
                 return Mono.error(new org.springframework.security.oauth2.server.resource.InvalidBearerTokenException(
                         "the token carries no " + properties.emailClaim() + " claim"));
             }
-            Collection<GrantedAuthority> authorities = new ArrayList<>(List.of(new SimpleGrantedAuthority("ROLE_USER")));
-            if (properties.admins().contains(email)) {
-                authorities.add(new SimpleGrantedAuthority("ROLE_ADMIN"));
-            }
-            return Mono.just(new JwtAuthenticationToken(jwt, authorities, email));
+            return members.admit(email).map(member -> {
+                Collection<GrantedAuthority> authorities = new ArrayList<>(List.of(new SimpleGrantedAuthority("ROLE_USER")));
+                member.ifPresent(m -> {
+                    authorities.add(new SimpleGrantedAuthority(MEMBER));
+                    if (m.admin()) {
+                        authorities.add(new SimpleGrantedAuthority("ROLE_ADMIN"));
+                    }
+                });
+                return new JwtAuthenticationToken(jwt, authorities, email);
+            });
         };
+    }
+
+    private static String target(ServerWebExchange exchange) {
+        String path = exchange.getRequest().getPath().value().replaceAll("[^\\x21-\\x7e]", "?");
+        return "api:" + exchange.getRequest().getMethod().name() + " "
+                + (path.length() > 200 ? path.substring(0, 200) + "…" : path);
+    }
+
+    private static String clientIp(ServerWebExchange exchange) {
+        Object decided = exchange.getAttribute(ClientAddressFilter.CLIENT_IP);
+        return decided instanceof String ip ? ip : "unknown";
     }
 }

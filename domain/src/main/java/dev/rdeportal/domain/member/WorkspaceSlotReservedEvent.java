@@ -1,0 +1,7 @@
+package dev.rdeportal.domain.member;
+
+import org.axonframework.serialization.Revision;
+
+@Revision("1")
+public record WorkspaceSlotReservedEvent(String organizationId, String owner, String workspaceId, String operationId) {
+}
