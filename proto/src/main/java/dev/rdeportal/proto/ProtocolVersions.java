@@ -37,6 +37,12 @@ public final class ProtocolVersions {
         };
     }
 
+    /**
+     * Largest data frame on a preview channel (1.3): previews move bulk bodies, and each frame is a
+     * gRPC message through TLS and HTTP/2, so they use larger frames than terminals.
+     */
+    public static final int PREVIEW_MAX_FRAME_BYTES = 64 * 1024;
+
     /** Largest WebSocket message relayed through a preview (1.3); larger ones close the socket (1009). */
     public static final int PREVIEW_MAX_MESSAGE_BYTES = 1024 * 1024;
 

@@ -274,9 +274,9 @@ final class PreviewRelay {
         try {
             int size = buffer.readableByteCount();
             traffic.in.addAndGet(size);
-            List<ChannelFrame> frames = new ArrayList<>(size / ProtocolVersions.CHANNEL_MAX_FRAME_BYTES + 1);
+            List<ChannelFrame> frames = new ArrayList<>(size / ProtocolVersions.PREVIEW_MAX_FRAME_BYTES + 1);
             while (buffer.readableByteCount() > 0) {
-                byte[] bytes = new byte[Math.min(ProtocolVersions.CHANNEL_MAX_FRAME_BYTES, buffer.readableByteCount())];
+                byte[] bytes = new byte[Math.min(ProtocolVersions.PREVIEW_MAX_FRAME_BYTES, buffer.readableByteCount())];
                 buffer.read(bytes);
                 frames.add(ChannelFrame.newBuilder().setData(ByteString.copyFrom(bytes)).build());
             }

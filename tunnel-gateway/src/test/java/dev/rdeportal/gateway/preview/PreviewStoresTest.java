@@ -3,6 +3,7 @@ package dev.rdeportal.gateway.preview;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rdeportal.gateway.ticket.Secrets;
+import dev.rdeportal.gateway.MutableClock;
 import dev.rdeportal.gateway.ticket.TestDatabases;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -22,7 +23,7 @@ class PreviewStoresTest {
     }
 
     static final PreviewOrigin ORIGIN = new PreviewOrigin("w1", 3000);
-    private final TestDatabases.ManualClock clock = new TestDatabases.ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
 
     private PreviewTickets tickets(JdbcTemplate jdbc) {
         return new PreviewTickets(jdbc, clock, Duration.ofSeconds(30), new Secrets(new SecureRandom()));

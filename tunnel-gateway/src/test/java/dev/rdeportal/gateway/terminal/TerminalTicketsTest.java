@@ -3,6 +3,7 @@ package dev.rdeportal.gateway.terminal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 
+import dev.rdeportal.gateway.MutableClock;
 import dev.rdeportal.gateway.ticket.TestDatabases;
 import dev.rdeportal.proto.JoinToken;
 import java.security.SecureRandom;
@@ -28,7 +29,7 @@ class TerminalTicketsTest {
         return TestDatabases.kinds();
     }
 
-    private final TestDatabases.ManualClock clock = new TestDatabases.ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
     private final Now now = new Now();
 
     /** Reads and moves the clock as the tests below say it. */

@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -19,7 +14,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 /**
  * The databases the gateway's stores run on, with the real migrations applied by Flyway: H2 in
  * PostgreSQL mode (always) and PostgreSQL (when {@code RDE_TEST_DATABASE_URL} names a server, as
- * {@code .ci/run} sets it up; a fresh database each time). And a clock tests move by hand.
+ * {@code .ci/run} sets it up; a fresh database each time).
  */
 public final class TestDatabases {
 
@@ -48,38 +43,5 @@ public final class TestDatabases {
         }
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         return new JdbcTemplate(dataSource);
-    }
-
-    /** A UTC clock that stands still until {@link #advance} or {@link #set}. */
-    public static final class ManualClock extends Clock {
-
-        private final AtomicReference<Instant> now;
-
-        public ManualClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        public void set(Instant instant) {
-            now.set(instant);
-        }
-
-        public void advance(java.time.Duration by) {
-            now.updateAndGet(t -> t.plus(by));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
     }
 }
