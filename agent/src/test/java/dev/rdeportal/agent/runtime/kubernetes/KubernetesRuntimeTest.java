@@ -15,6 +15,14 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
+import io.fabric8.kubernetes.client.server.mock.StatusMessage;
+import dev.rdeportal.agent.runtime.TerminalProcess;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.util.OptionalInt;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -30,6 +38,7 @@ import org.junit.jupiter.api.Test;
 class KubernetesRuntimeTest {
 
     static KubernetesClient client;
+    static KubernetesMockServer server;
 
     private KubernetesRuntime runtime;
 
@@ -233,11 +242,66 @@ class KubernetesRuntimeTest {
         assertThat(runtime.portAddress("w-1", 8000)).as("no preview of a failed workspace").isEmpty();
     }
 
+    /**
+     * The terminal's exec as the API server sees it: the launcher command with the window size,
+     * stdin and stdout with a TTY, the initial size and a later resize as JSON on channel 4,
+     * keystrokes on channel 0 and output from channel 1, then the exit code from the status channel.
+     * The mock closes the socket on any message it does not expect, so an unexpected or missing
+     * resize fails the test.
+     */
+    @Test
+    void aTerminalIsAnExecWithATtyThatSendsItsSizeAndResizesOnChannelFour() throws Exception {
+        runtime.provision(SPEC);
+        markReady(NS);
+        client.pods().inNamespace(NS).resource(readyPod("10.1.2.3")).create();
+        StringBuilder query = new StringBuilder();
+        for (String part : ExecTerminal.command("", 120, 40)) {
+            query.append("command=").append(URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20")).append('&');
+        }
+        // A TTY merges stderr into stdout, so no stderr stream is asked for.
+        query.append("container=workspace&tty=true&stdin=true&stdout=true");
+        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/workspace-0/exec?" + query)
+                .andUpgradeToWebSocket()
+                .open(new OutputStreamMessage("$ "))
+                .expect("\u0004{\"Width\":120,\"Height\":40}").andEmit(new OutputStreamMessage("[120x40]")).once()
+                .expect("\u0000echo hi\r").andEmit(new OutputStreamMessage("hi\r\n$ ")).once()
+                .expect("\u0004{\"Width\":100,\"Height\":30}").andEmit(new OutputStreamMessage("[100x30]")).once()
+                .expect("\u0000exit\r").andEmit(new StatusMessage(0)).once()
+                .done().once();
+
+        try (TerminalProcess terminal = runtime.openTerminal("w-1", "", 120, 40)) {
+            assertThat(readUntil(terminal.output(), "[120x40]")).endsWith("[120x40]");
+            terminal.input().write("echo hi\r".getBytes(StandardCharsets.UTF_8));
+            terminal.input().flush();
+            assertThat(readUntil(terminal.output(), "$ ")).isEqualTo("hi\r\n$ ");
+            terminal.resize(100, 30);
+            assertThat(readUntil(terminal.output(), "]")).isEqualTo("[100x30]");
+            terminal.input().write("exit\r".getBytes(StandardCharsets.UTF_8));
+            terminal.input().flush();
+
+            assertThat(terminal.waitFor(Duration.ofSeconds(10))).isEqualTo(OptionalInt.of(0));
+        }
+    }
+
+    /** Reads until the output ends with {@code end}; fails on EOF or after 10 seconds. */
+    private static String readUntil(InputStream in, String end) throws Exception {
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!seen.toString(StandardCharsets.UTF_8).endsWith(end)) {
+            assertThat(System.nanoTime() - deadline).as("output so far: %s", seen).isNegative();
+            int b = in.read();
+            assertThat(b).as("terminal output ended; so far: %s", seen).isNotNegative();
+            seen.write(b);
+        }
+        return seen.toString(StandardCharsets.UTF_8);
+    }
+
     private static io.fabric8.kubernetes.api.model.Pod readyPod(String ip) {
         return new io.fabric8.kubernetes.api.model.PodBuilder()
                 .withNewMetadata().withName("workspace-0").withNamespace(NS)
                 .addToLabels("app.kubernetes.io/managed-by", "rde-agent")
                 .addToAnnotations("rde.dev/workspace-id", "w-1").endMetadata()
+                .withNewSpec().addNewContainer().withName("workspace").withImage("registry.example/python:3").endContainer().endSpec()
                 .withNewStatus().withPhase("Running").withPodIP(ip)
                 .addNewCondition().withType("Ready").withStatus("True").endCondition()
                 .endStatus()
