@@ -18,7 +18,13 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
 import io.fabric8.kubernetes.client.server.mock.StatusMessage;
+import dev.rdeportal.agent.runtime.PublishSpec;
+import dev.rdeportal.agent.runtime.PublishState;
 import dev.rdeportal.agent.runtime.TerminalProcess;
+import dev.rdeportal.agent.runtime.WorkspaceRuntimeException;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.concurrent.CopyOnWriteArrayList;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -61,6 +67,9 @@ class KubernetesRuntimeTest {
         // The mock has no namespace controller: what a deleted namespace held must go by hand.
         client.pods().inAnyNamespace().delete();
         client.apps().statefulSets().inAnyNamespace().delete();
+        client.apps().deployments().inAnyNamespace().delete();
+        client.services().inAnyNamespace().delete();
+        client.persistentVolumeClaims().inAnyNamespace().delete();
         client.namespaces().delete();
     }
 
@@ -281,6 +290,130 @@ class KubernetesRuntimeTest {
 
             assertThat(terminal.waitFor(Duration.ofSeconds(10))).isEqualTo(OptionalInt.of(0));
         }
+    }
+
+    private static final String PUB = "rde-published";
+    private static final PublishSpec SHOP = new PublishSpec("p-1", "w-1", "shop", 8000, "python3 -m http.server $PORT");
+
+    /** A runtime whose snapshot copies are recorded instead of run (they are two execs). */
+    private KubernetesRuntime publishingRuntime(List<String> copies) {
+        return new KubernetesRuntime(client, KubernetesRuntimeConfig.defaults(null, "rde-system").withReadyTimeout(Duration.ZERO),
+                Applier.CREATE_OR_REPLACE, Duration.ofMillis(10),
+                (c, from, to, label, value, timeout) -> copies.add(from + " -> " + to + " [" + label + "=" + value + "]"));
+    }
+
+    private void runningWorkspace() {
+        runtime.provision(SPEC);
+        markReady(NS);
+        client.pods().inNamespace(NS).resource(readyPod("10.1.2.3")).create();
+    }
+
+    @Test
+    void publishCreatesAVolumeAServiceAndADeploymentUnderTheStableNameAndCopiesTheSnapshotOnce() {
+        runningWorkspace();
+        List<String> copies = new CopyOnWriteArrayList<>();
+        try (KubernetesRuntime publisher = publishingRuntime(copies)) {
+            PublishState state = publisher.publish(SHOP);
+
+            assertThat(state.publishId()).isEqualTo("p-1");
+            assertThat(state.name()).isEqualTo("shop");
+            assertThat(state.endpoint()).isEqualTo("shop.rde-published.svc:8000");
+            assertThat(copies).containsExactly("rde-ws-w-1 -> rde-published [rde.dev/publish=p-1]");
+            assertThat(names(client.apps().deployments().inNamespace(PUB).list().getItems())).containsExactly("shop");
+            assertThat(names(client.services().inNamespace(PUB).list().getItems())).containsExactly("shop");
+            assertThat(names(client.persistentVolumeClaims().inNamespace(PUB).list().getItems())).containsExactly("shop");
+            assertThat(client.persistentVolumeClaims().inNamespace(PUB).withName("shop").get().getSpec().getResources()
+                    .getRequests()).containsEntry("storage", new Quantity("20Gi"));
+
+            Deployment deployment = client.apps().deployments().inNamespace(PUB).withName("shop").get();
+            assertThat(deployment.getMetadata().getAnnotations()).containsEntry("rde.dev/snapshot", "complete")
+                    .containsEntry("rde.dev/publish-id", "p-1").containsEntry("rde.dev/workspace-id", "w-1");
+            assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+            var pod = deployment.getSpec().getTemplate().getSpec();
+            assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+            assertThat(pod.getInitContainers()).singleElement().satisfies(init -> {
+                assertThat(init.getName()).isEqualTo("receive");
+                assertThat(init.getCommand()).containsExactly("sh", "-c", "until [ -e /app/.rde-snapshot ]; do sleep 1; done");
+            });
+            Container app = pod.getContainers().get(0);
+            assertThat(app.getImage()).isEqualTo("registry.example/python:3");
+            assertThat(app.getCommand()).containsExactly("sh", "-c", "python3 -m http.server $PORT");
+            assertThat(app.getWorkingDir()).isEqualTo("/app");
+            assertThat(app.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
+                    .contains(org.assertj.core.groups.Tuple.tuple("PORT", "8000"));
+            assertThat(app.getEnvFrom()).as("the workspace's secrets are not production's").isNullOrEmpty();
+            assertThat(app.getResources().getLimits()).containsEntry("cpu", new Quantity("1500m"));
+            assertThat(pod.getVolumes()).singleElement()
+                    .satisfies(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("shop"));
+            var service = client.services().inNamespace(PUB).withName("shop").get().getSpec();
+            assertThat(service.getPorts()).singleElement().satisfies(p -> {
+                assertThat(p.getPort()).isEqualTo(8000);
+                assertThat(p.getTargetPort().getIntVal()).isEqualTo(8000);
+            });
+            assertThat(service.getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+
+            PublishState again = publisher.publish(SHOP);
+
+            assertThat(again).isEqualTo(state);
+            assertThat(copies).as("a complete snapshot is not copied again").hasSize(1);
+            assertThat(publisher.published()).extracting(PublishState::publishId).containsExactly("p-1");
+        }
+    }
+
+    @Test
+    void unpublishRemovesExactlyThePublishedObjectsAndIsIdempotent() {
+        runningWorkspace();
+        try (KubernetesRuntime publisher = publishingRuntime(new CopyOnWriteArrayList<>())) {
+            publisher.publish(SHOP);
+            publisher.publish(new PublishSpec("p-2", "w-1", "blog", 9000, "hugo server --port $PORT"));
+
+            publisher.unpublish("p-1");
+            publisher.unpublish("p-1");
+
+            assertThat(names(client.apps().deployments().inNamespace(PUB).list().getItems())).containsExactly("blog");
+            assertThat(names(client.services().inNamespace(PUB).list().getItems())).containsExactly("blog");
+            assertThat(names(client.persistentVolumeClaims().inNamespace(PUB).list().getItems())).containsExactly("blog");
+            assertThat(client.apps().statefulSets().inNamespace(NS).withName("workspace").get())
+                    .as("the workspace is untouched").isNotNull();
+            assertThat(publisher.published()).extracting(PublishState::publishId).containsExactly("p-2");
+        }
+    }
+
+    @Test
+    void aNewPublicationTakesOverTheStableNameWithAFreshSnapshot() {
+        runningWorkspace();
+        List<String> copies = new CopyOnWriteArrayList<>();
+        try (KubernetesRuntime publisher = publishingRuntime(copies)) {
+            publisher.publish(SHOP);
+
+            publisher.publish(new PublishSpec("p-3", "w-1", "shop", 8000, "python3 app.py"));
+
+            assertThat(copies).hasSize(2);
+            Deployment deployment = client.apps().deployments().inNamespace(PUB).withName("shop").get();
+            assertThat(deployment.getMetadata().getAnnotations()).containsEntry("rde.dev/publish-id", "p-3");
+            assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
+                    .containsExactly("sh", "-c", "python3 app.py");
+            assertThat(publisher.published()).extracting(PublishState::publishId).containsExactly("p-3");
+        }
+    }
+
+    @Test
+    void publishingFromAStoppedWorkspaceIsRefusedAndCreatesNothing() {
+        runtime.provision(SPEC);
+        runtime.stop("w-1");
+        List<String> copies = new CopyOnWriteArrayList<>();
+        try (KubernetesRuntime publisher = publishingRuntime(copies)) {
+            assertThatThrownBy(() -> publisher.publish(SHOP))
+                    .isInstanceOf(WorkspaceRuntimeException.class)
+                    .hasMessageContaining("workspace w-1 is STOPPED");
+
+            assertThat(client.apps().deployments().inNamespace(PUB).list().getItems()).isEmpty();
+            assertThat(copies).isEmpty();
+        }
+    }
+
+    private static List<String> names(List<? extends HasMetadata> objects) {
+        return objects.stream().map(o -> o.getMetadata().getName()).sorted().toList();
     }
 
     /** Reads until the output ends with {@code end}; fails on EOF or after 10 seconds. */
