@@ -54,6 +54,25 @@ public interface WorkspaceRuntime extends AutoCloseable {
      */
     TerminalProcess openTerminal(String workspaceId, String command, int cols, int rows);
 
+    /**
+     * Runs an app of the workspace in production: a snapshot of the workspace's files taken now,
+     * the start command run there as its own long-lived process (or Deployment), apart from the
+     * workspace, which may be stopped or deleted afterwards without affecting it. Idempotent: an
+     * app already published under {@code spec.publishId()} keeps its snapshot and is (re)started
+     * if it is not running.
+     *
+     * @throws WorkspaceRuntimeException when the snapshot cannot be taken (unknown workspace, or in
+     *                                   Kubernetes a workspace that is not running); the message is
+     *                                   shown to the reviewer
+     */
+    PublishState publish(PublishSpec spec);
+
+    /** Stops the published app and removes it with its snapshot; an unknown id is fine. */
+    void unpublish(String publishId);
+
+    /** Every published app the runtime knows, running or not. */
+    List<PublishState> published();
+
     /** Registers a listener for changes the runtime observes on its own (a process tree died). */
     void onChange(Consumer<WorkspaceState> listener);
 

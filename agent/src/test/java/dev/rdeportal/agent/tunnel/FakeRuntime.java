@@ -1,5 +1,7 @@
 package dev.rdeportal.agent.tunnel;
 
+import dev.rdeportal.agent.runtime.PublishSpec;
+import dev.rdeportal.agent.runtime.PublishState;
 import dev.rdeportal.agent.runtime.TerminalProcess;
 import dev.rdeportal.agent.runtime.WorkspacePhase;
 import dev.rdeportal.agent.runtime.WorkspaceRuntime;
@@ -83,5 +85,20 @@ final class FakeRuntime implements WorkspaceRuntime {
 
     @Override
     public void close() {
+    }
+
+    @Override
+    public PublishState publish(PublishSpec spec) {
+        throw new UnsupportedOperationException("the tunnel does not publish yet");
+    }
+
+    @Override
+    public void unpublish(String publishId) {
+        throw new UnsupportedOperationException("the tunnel does not publish yet");
+    }
+
+    @Override
+    public List<PublishState> published() {
+        return List.of();
     }
 }

@@ -8,6 +8,8 @@ import static dev.rdeportal.agent.runtime.kubernetes.WorkspaceObjects.POD;
 import static dev.rdeportal.agent.runtime.kubernetes.WorkspaceObjects.WORKSPACE_ID_ANNOTATION;
 import static dev.rdeportal.agent.runtime.kubernetes.WorkspaceObjects.WORKSPACE_LABEL;
 
+import dev.rdeportal.agent.runtime.PublishSpec;
+import dev.rdeportal.agent.runtime.PublishState;
 import dev.rdeportal.agent.runtime.TerminalProcess;
 import dev.rdeportal.agent.runtime.WorkspacePhase;
 import dev.rdeportal.agent.runtime.WorkspaceRuntime;
@@ -16,7 +18,10 @@ import dev.rdeportal.agent.runtime.WorkspaceSpec;
 import dev.rdeportal.agent.runtime.WorkspaceState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -68,6 +73,7 @@ public final class KubernetesRuntime implements WorkspaceRuntime {
     private final KubernetesClient client;
     private final KubernetesRuntimeConfig config;
     private final Applier applier;
+    private final SnapshotCopier copier;
     private final Duration pollInterval;
     private final List<Consumer<WorkspaceState>> listeners = new CopyOnWriteArrayList<>();
     /** The last settled state told to listeners, so informer resyncs and echoes are not repeated. */
@@ -89,6 +95,12 @@ public final class KubernetesRuntime implements WorkspaceRuntime {
     }
 
     KubernetesRuntime(KubernetesClient client, KubernetesRuntimeConfig config, Applier applier, Duration pollInterval) {
+        this(client, config, applier, pollInterval, new ExecSnapshotCopier());
+    }
+
+    KubernetesRuntime(KubernetesClient client, KubernetesRuntimeConfig config, Applier applier, Duration pollInterval,
+                      SnapshotCopier copier) {
+        this.copier = Objects.requireNonNull(copier, "copier");
         this.client = Objects.requireNonNull(client, "client");
         this.config = Objects.requireNonNull(config, "config");
         this.applier = Objects.requireNonNull(applier, "applier");
@@ -281,6 +293,132 @@ public final class KubernetesRuntime implements WorkspaceRuntime {
             return new ExecTerminal(workspaceId, watch, cols, rows);
         } catch (KubernetesClientException e) {
             throw new WorkspaceRuntimeException("open terminal in workspace " + workspaceId + ": exec: " + apiReason(e), e);
+        }
+    }
+
+    // ---- publishing ---------------------------------------------------------------------------
+
+    /**
+     * Volume, Service and Deployment named by the app's stable name in the publish namespace (see
+     * {@link PublishedObjects}), then the snapshot copied into the volume. A name held by another
+     * publication is taken over: its objects go first, so the Service name (and what routes to it)
+     * stays. A publication whose snapshot is complete is left as it is, even if its workspace is
+     * gone by now.
+     */
+    @Override
+    public PublishState publish(PublishSpec spec) {
+        String target = config.publishNamespace();
+        String step = "publish " + spec.publishId() + " (" + spec.name() + ")";
+        Deployment existing = get(step, () -> client.apps().deployments().inNamespace(target).withName(spec.name()).get());
+        if (existing != null) {
+            String owner = annotation(existing, PublishedObjects.PUBLISH_ID_ANNOTATION);
+            if (spec.publishId().equals(owner)) {
+                if ("complete".equals(annotation(existing, PublishedObjects.SNAPSHOT_ANNOTATION))) {
+                    return publishState(existing);
+                }
+            } else if (owner != null) {
+                log.info("published app {}: name {} taken over from {}", spec.publishId(), spec.name(), owner);
+                unpublish(owner);
+            }
+        }
+        String workspaceNamespace = WorkspaceObjects.namespace(spec.workspaceId());
+        Observed workspace = observe(spec.workspaceId());
+        if (workspace.state().phase() != WorkspacePhase.RUNNING) {
+            throw new WorkspaceRuntimeException(step + ": workspace " + spec.workspaceId() + " is "
+                    + workspace.state().phase() + "; its files are copied from its running pod, so start it first");
+        }
+        var container = workspace.statefulSet().getSpec().getTemplate().getSpec().getContainers().stream()
+                .filter(c -> CONTAINER.equals(c.getName())).findFirst()
+                .orElseThrow(() -> new WorkspaceRuntimeException(step + ": workspace " + spec.workspaceId() + " has no container"));
+        PersistentVolumeClaim volume = get(step, () -> client.persistentVolumeClaims().inNamespace(workspaceNamespace).withName(NAME).get());
+        Quantity storage = volume == null ? new Quantity(config.defaultStorageGib() + "Gi")
+                : volume.getSpec().getResources().getRequests().get("storage");
+        for (HasMetadata object : PublishedObjects.all(spec, target, container.getImage(), container.getResources(),
+                storage, config.storageClass())) {
+            try {
+                applier.apply(client, object);
+            } catch (KubernetesClientException e) {
+                throw new WorkspaceRuntimeException(step + ": apply " + object.getKind() + " " + target + "/"
+                        + object.getMetadata().getName() + ": " + apiReason(e), e);
+            }
+        }
+        copier.copy(client, workspaceNamespace, target, PublishedObjects.PUBLISH_LABEL,
+                WorkspaceObjects.labelValue(spec.publishId()), config.readyTimeout());
+        Deployment marked = get(step, () -> client.apps().deployments().inNamespace(target).withName(spec.name())
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
+                        + PublishedObjects.SNAPSHOT_ANNOTATION + "\":\"complete\"}}}"));
+        log.info("published app {}: {} running from a snapshot of workspace {} in {}", spec.publishId(), spec.name(),
+                spec.workspaceId(), target);
+        return publishState(marked);
+    }
+
+    /**
+     * By label, kind by kind, so a half-done publish or unpublish is cleaned up too. Deleting the
+     * Deployment first lets its pod release the volume.
+     */
+    @Override
+    public void unpublish(String publishId) {
+        WorkspaceSpec.requireValidId(publishId);
+        String target = config.publishNamespace();
+        String label = WorkspaceObjects.labelValue(publishId);
+        String step = "unpublish " + publishId;
+        List<List<? extends HasMetadata>> kinds = List.of(
+                get(step, () -> client.apps().deployments().inNamespace(target).withLabel(PublishedObjects.PUBLISH_LABEL, label).list().getItems()),
+                get(step, () -> client.services().inNamespace(target).withLabel(PublishedObjects.PUBLISH_LABEL, label).list().getItems()),
+                get(step, () -> client.persistentVolumeClaims().inNamespace(target).withLabel(PublishedObjects.PUBLISH_LABEL, label).list().getItems()));
+        for (List<? extends HasMetadata> objects : kinds) {
+            for (HasMetadata object : objects) {
+                if (!publishId.equals(annotation(object, PublishedObjects.PUBLISH_ID_ANNOTATION))) {
+                    continue; // another id with the same label value
+                }
+                try {
+                    client.resource(object).delete();
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 404) {
+                        throw new WorkspaceRuntimeException(step + ": delete " + object.getKind() + " " + target + "/"
+                                + object.getMetadata().getName() + ": " + apiReason(e), e);
+                    }
+                }
+            }
+        }
+        log.info("published app {}: removed from {}", publishId, target);
+    }
+
+    @Override
+    public List<PublishState> published() {
+        return get("list published apps", () -> client.apps().deployments().inNamespace(config.publishNamespace())
+                .withLabel(MANAGED_BY, AGENT).withLabel(PublishedObjects.PUBLISH_LABEL).list().getItems())
+                .stream()
+                .filter(d -> annotation(d, PublishedObjects.PUBLISH_ID_ANNOTATION) != null)
+                .map(this::publishState)
+                .sorted(Comparator.comparing(PublishState::publishId))
+                .toList();
+    }
+
+    private PublishState publishState(Deployment deployment) {
+        String id = annotation(deployment, PublishedObjects.PUBLISH_ID_ANNOTATION);
+        String name = deployment.getMetadata().getName();
+        int port = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().get(0).getContainerPort();
+        String endpoint = name + "." + config.publishNamespace() + ".svc:" + port;
+        Integer ready = deployment.getStatus() == null ? null : deployment.getStatus().getReadyReplicas();
+        if (ready != null && ready >= 1) {
+            return new PublishState(id, name, WorkspacePhase.RUNNING, endpoint, "");
+        }
+        String reason = "complete".equals(annotation(deployment, PublishedObjects.SNAPSHOT_ANNOTATION))
+                ? "starting" : "waiting for the snapshot";
+        return new PublishState(id, name, WorkspacePhase.STOPPED, endpoint, reason);
+    }
+
+    private static String annotation(HasMetadata object, String key) {
+        Map<String, String> annotations = object.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(key);
+    }
+
+    private <T> T get(String step, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (KubernetesClientException e) {
+            throw new WorkspaceRuntimeException(step + ": " + apiReason(e), e);
         }
     }
 

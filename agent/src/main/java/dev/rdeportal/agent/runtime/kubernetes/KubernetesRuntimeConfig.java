@@ -18,10 +18,12 @@ import java.util.regex.Pattern;
  * @param defaultStorageGib volume size when the blueprint names none
  * @param readyTimeout      how long provision and start wait for the pod to be ready or to fail
  *                          for a reason the user can act on; zero answers at once with what is seen
+ * @param publishNamespace  namespace of published apps ({@code rde-published}); created by the
+ *                          installation (infra/agent), which also grants the agent its rights there
  */
 public record KubernetesRuntimeConfig(PortAccess portAccess, String agentNamespace, Map<String, String> agentPodLabels,
                                       String storageClass, int defaultCpuMillis, int defaultMemoryMib,
-                                      int defaultStorageGib, Duration readyTimeout) {
+                                      int defaultStorageGib, Duration readyTimeout, String publishNamespace) {
 
     /** Where previews reach a pod: its IP (the agent runs in the cluster) or a port-forward. */
     public enum PortAccess {
@@ -56,7 +58,19 @@ public record KubernetesRuntimeConfig(PortAccess portAccess, String agentNamespa
         if (readyTimeout.isNegative()) {
             throw new IllegalArgumentException("readyTimeout must not be negative, got " + readyTimeout);
         }
+        publishNamespace = publishNamespace == null || publishNamespace.isBlank() ? "rde-published" : publishNamespace.strip();
+        if (!DNS_LABEL.matcher(publishNamespace).matches()) {
+            throw new IllegalArgumentException("publish namespace '" + publishNamespace + "' is not a valid namespace name");
+        }
         Objects.requireNonNull(agentPodLabels);
+    }
+
+    /** Published apps in the default namespace, {@code rde-published}. */
+    public KubernetesRuntimeConfig(PortAccess portAccess, String agentNamespace, Map<String, String> agentPodLabels,
+                                   String storageClass, int defaultCpuMillis, int defaultMemoryMib,
+                                   int defaultStorageGib, Duration readyTimeout) {
+        this(portAccess, agentNamespace, agentPodLabels, storageClass, defaultCpuMillis, defaultMemoryMib,
+                defaultStorageGib, readyTimeout, null);
     }
 
     /**
@@ -65,12 +79,12 @@ public record KubernetesRuntimeConfig(PortAccess portAccess, String agentNamespa
      * of the portal giving up without a reason.
      */
     public static KubernetesRuntimeConfig defaults(PortAccess portAccess, String agentNamespace) {
-        return new KubernetesRuntimeConfig(portAccess, agentNamespace, null, null, 0, 0, 0, null);
+        return new KubernetesRuntimeConfig(portAccess, agentNamespace, null, null, 0, 0, 0, null, null);
     }
 
     KubernetesRuntimeConfig withReadyTimeout(Duration timeout) {
         return new KubernetesRuntimeConfig(portAccess, agentNamespace, agentPodLabels, storageClass, defaultCpuMillis,
-                defaultMemoryMib, defaultStorageGib, timeout);
+                defaultMemoryMib, defaultStorageGib, timeout, publishNamespace);
     }
 
     private static int positiveOr(int value, int fallback, String name) {

@@ -3,6 +3,8 @@ package dev.rdeportal.agent.runtime.local;
 import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import dev.rdeportal.agent.io.JsonFiles;
+import dev.rdeportal.agent.runtime.PublishSpec;
+import dev.rdeportal.agent.runtime.PublishState;
 import dev.rdeportal.agent.runtime.TerminalProcess;
 import dev.rdeportal.agent.runtime.WorkspacePhase;
 import dev.rdeportal.agent.runtime.WorkspaceRuntime;
@@ -53,6 +55,7 @@ import org.slf4j.LoggerFactory;
  *   home/            the user's files; HOME and working directory
  *   logs/start.log   output of the start command (rotated to start.log.1 past the size limit)
  * </pre>
+ * Published apps live beside them in {@code <root>/.published/} (see {@link LocalPublisher}).
  * Workspace processes are not children that die with the agent (unless bubblewrap's
  * {@code --die-with-parent} applies), so a restarted agent re-adopts trees that are still running,
  * recognising them by pid AND start instant because pids are reused.
@@ -61,7 +64,7 @@ public final class LocalRuntime implements WorkspaceRuntime {
 
     private static final Logger log = LoggerFactory.getLogger("rde.agent.runtime.local");
     private static final String RECORD = "workspace.json";
-    private static final InetAddress LOOPBACK = loopback();
+    static final InetAddress LOOPBACK = loopback();
 
     private final LocalRuntimeConfig config;
     private final Sandbox sandbox;
@@ -69,6 +72,7 @@ public final class LocalRuntime implements WorkspaceRuntime {
     private final ConcurrentMap<String, LocalWorkspace> workspaces = new ConcurrentHashMap<>();
     private final List<Consumer<WorkspaceState>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService housekeeping;
+    private final LocalPublisher publisher;
     /** Port assignment looks at every workspace at once, so two parallel starts must not interleave. */
     private final Object portLock = new Object();
     private volatile boolean closed;
@@ -88,6 +92,7 @@ public final class LocalRuntime implements WorkspaceRuntime {
             throw new UncheckedIOException("create workspace directory " + config.root(), e);
         }
         loadExisting();
+        this.publisher = new LocalPublisher(config, sandbox, clock, portLock, this::workspacePorts);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "rde-local-runtime-housekeeping");
             t.setDaemon(true);
@@ -134,7 +139,7 @@ public final class LocalRuntime implements WorkspaceRuntime {
             ws.update(ws.record.withPhase(WorkspacePhase.STOPPED, "", null));
         }
         if (tree != null) {
-            terminate(workspaceId, tree);
+            terminate("workspace " + workspaceId, tree, config.stopGrace());
         }
         return ws.state();
     }
@@ -221,6 +226,24 @@ public final class LocalRuntime implements WorkspaceRuntime {
         return line.toArray(String[]::new);
     }
 
+    /** Copies the workspace's home now, whether the workspace runs or not: its files are on disk either way. */
+    @Override
+    public PublishState publish(PublishSpec spec) {
+        LocalWorkspace ws = workspaces.get(spec.workspaceId());
+        return publisher.publish(spec, ws == null ? null : ws.home());
+    }
+
+    @Override
+    public void unpublish(String publishId) {
+        WorkspaceSpec.requireValidId(publishId);
+        publisher.unpublish(publishId);
+    }
+
+    @Override
+    public List<PublishState> published() {
+        return publisher.published();
+    }
+
     @Override
     public void onChange(Consumer<WorkspaceState> listener) {
         listeners.add(listener);
@@ -230,6 +253,7 @@ public final class LocalRuntime implements WorkspaceRuntime {
     @Override
     public void close() {
         closed = true;
+        publisher.close();
         housekeeping.shutdownNow();
     }
 
@@ -337,20 +361,19 @@ public final class LocalRuntime implements WorkspaceRuntime {
      * SIGTERM to the whole tree, then SIGKILL to what is left after the grace period. The tree is
      * taken again before killing: a process may have forked while the others were shutting down.
      */
-    private void terminate(String workspaceId, ProcessHandle root) {
+    static void terminate(String what, ProcessHandle root, Duration grace) {
         List<ProcessHandle> tree = Stream.concat(root.descendants(), Stream.of(root)).toList();
         tree.forEach(ProcessHandle::destroy);
-        if (!awaitExit(tree, config.stopGrace())) {
+        if (!awaitExit(tree, grace)) {
             List<ProcessHandle> left = Stream.concat(tree.stream(), tree.stream().flatMap(ProcessHandle::descendants))
                     .filter(ProcessHandle::isAlive).distinct().toList();
-            log.warn("workspace {}: {} process(es) ignored SIGTERM for {}; killing them",
-                    workspaceId, left.size(), config.stopGrace());
+            log.warn("{}: {} process(es) ignored SIGTERM for {}; killing them", what, left.size(), grace);
             left.forEach(ProcessHandle::destroyForcibly);
             if (!awaitExit(left, Duration.ofSeconds(5))) {
-                throw new WorkspaceRuntimeException("stop workspace " + workspaceId + ": processes survived SIGKILL");
+                throw new WorkspaceRuntimeException("stop " + what + ": processes survived SIGKILL");
             }
         }
-        log.info("workspace {} stopped", workspaceId);
+        log.info("{} stopped", what);
     }
 
     private static boolean awaitExit(List<ProcessHandle> processes, Duration timeout) {
@@ -414,7 +437,7 @@ public final class LocalRuntime implements WorkspaceRuntime {
         }
     }
 
-    private static Optional<Long> startInstant(ProcessHandle handle) {
+    static Optional<Long> startInstant(ProcessHandle handle) {
         return handle.info().startInstant().map(Instant::toEpochMilli);
     }
 
@@ -427,6 +450,13 @@ public final class LocalRuntime implements WorkspaceRuntime {
                 used.addAll(ws.record.ports().values());
             }
         });
+        used.addAll(publisher.ports());
+        return used;
+    }
+
+    private Set<Integer> workspacePorts() {
+        Set<Integer> used = new HashSet<>();
+        workspaces.values().forEach(ws -> used.addAll(ws.record.ports().values()));
         return used;
     }
 
@@ -436,14 +466,14 @@ public final class LocalRuntime implements WorkspaceRuntime {
         Set<Integer> avoid = new HashSet<>(taken);
         for (int port : spec.ports()) {
             Integer before = previous.get(port);
-            int host = before != null && !avoid.contains(before) && isFree(before) ? before : freePort(spec.workspaceId(), avoid);
+            int host = before != null && !avoid.contains(before) && isFree(before) ? before : freePort("workspace " + spec.workspaceId(), avoid);
             assigned.put(port, host);
             avoid.add(host);
         }
         return assigned;
     }
 
-    private static boolean isFree(int port) {
+    static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(LOOPBACK, port));
@@ -453,7 +483,7 @@ public final class LocalRuntime implements WorkspaceRuntime {
         }
     }
 
-    private static int freePort(String workspaceId, Set<Integer> avoid) {
+    static int freePort(String owner, Set<Integer> avoid) {
         for (int attempt = 0; attempt < 20; attempt++) {
             try (ServerSocket socket = new ServerSocket(0, 1, LOOPBACK)) {
                 int port = socket.getLocalPort();
@@ -461,10 +491,10 @@ public final class LocalRuntime implements WorkspaceRuntime {
                     return port;
                 }
             } catch (IOException e) {
-                throw new WorkspaceRuntimeException("assign port for workspace " + workspaceId + ": " + e.getMessage(), e);
+                throw new WorkspaceRuntimeException("assign port for " + owner + ": " + e.getMessage(), e);
             }
         }
-        throw new WorkspaceRuntimeException("assign port for workspace " + workspaceId + ": no free port found");
+        throw new WorkspaceRuntimeException("assign port for " + owner + ": no free port found");
     }
 
     /**
@@ -504,7 +534,7 @@ public final class LocalRuntime implements WorkspaceRuntime {
      * so the file is copied and then truncated in place (a rename would leave it writing to the
      * old file); output written between copy and truncate is lost, which a bounded log accepts.
      */
-    private void rotate(Path logFile) throws IOException {
+    void rotate(Path logFile) throws IOException {
         if (!Files.isRegularFile(logFile) || Files.size(logFile) <= config.logLimitBytes()) {
             return;
         }
@@ -514,7 +544,7 @@ public final class LocalRuntime implements WorkspaceRuntime {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

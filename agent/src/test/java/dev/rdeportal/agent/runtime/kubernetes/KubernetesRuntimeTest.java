@@ -15,6 +15,20 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
+import io.fabric8.kubernetes.client.server.mock.StatusMessage;
+import dev.rdeportal.agent.runtime.PublishSpec;
+import dev.rdeportal.agent.runtime.PublishState;
+import dev.rdeportal.agent.runtime.TerminalProcess;
+import dev.rdeportal.agent.runtime.WorkspaceRuntimeException;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.concurrent.CopyOnWriteArrayList;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.util.OptionalInt;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -30,6 +44,7 @@ import org.junit.jupiter.api.Test;
 class KubernetesRuntimeTest {
 
     static KubernetesClient client;
+    static KubernetesMockServer server;
 
     private KubernetesRuntime runtime;
 
@@ -52,6 +67,9 @@ class KubernetesRuntimeTest {
         // The mock has no namespace controller: what a deleted namespace held must go by hand.
         client.pods().inAnyNamespace().delete();
         client.apps().statefulSets().inAnyNamespace().delete();
+        client.apps().deployments().inAnyNamespace().delete();
+        client.services().inAnyNamespace().delete();
+        client.persistentVolumeClaims().inAnyNamespace().delete();
         client.namespaces().delete();
     }
 
@@ -233,11 +251,190 @@ class KubernetesRuntimeTest {
         assertThat(runtime.portAddress("w-1", 8000)).as("no preview of a failed workspace").isEmpty();
     }
 
+    /**
+     * The terminal's exec as the API server sees it: the launcher command with the window size,
+     * stdin and stdout with a TTY, the initial size and a later resize as JSON on channel 4,
+     * keystrokes on channel 0 and output from channel 1, then the exit code from the status channel.
+     * The mock closes the socket on any message it does not expect, so an unexpected or missing
+     * resize fails the test.
+     */
+    @Test
+    void aTerminalIsAnExecWithATtyThatSendsItsSizeAndResizesOnChannelFour() throws Exception {
+        runtime.provision(SPEC);
+        markReady(NS);
+        client.pods().inNamespace(NS).resource(readyPod("10.1.2.3")).create();
+        StringBuilder query = new StringBuilder();
+        for (String part : ExecTerminal.command("", 120, 40)) {
+            query.append("command=").append(URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20")).append('&');
+        }
+        // A TTY merges stderr into stdout, so no stderr stream is asked for.
+        query.append("container=workspace&tty=true&stdin=true&stdout=true");
+        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/workspace-0/exec?" + query)
+                .andUpgradeToWebSocket()
+                .open(new OutputStreamMessage("$ "))
+                .expect("\u0004{\"Width\":120,\"Height\":40}").andEmit(new OutputStreamMessage("[120x40]")).once()
+                .expect("\u0000echo hi\r").andEmit(new OutputStreamMessage("hi\r\n$ ")).once()
+                .expect("\u0004{\"Width\":100,\"Height\":30}").andEmit(new OutputStreamMessage("[100x30]")).once()
+                .expect("\u0000exit\r").andEmit(new StatusMessage(0)).once()
+                .done().once();
+
+        try (TerminalProcess terminal = runtime.openTerminal("w-1", "", 120, 40)) {
+            assertThat(readUntil(terminal.output(), "[120x40]")).endsWith("[120x40]");
+            terminal.input().write("echo hi\r".getBytes(StandardCharsets.UTF_8));
+            terminal.input().flush();
+            assertThat(readUntil(terminal.output(), "$ ")).isEqualTo("hi\r\n$ ");
+            terminal.resize(100, 30);
+            assertThat(readUntil(terminal.output(), "]")).isEqualTo("[100x30]");
+            terminal.input().write("exit\r".getBytes(StandardCharsets.UTF_8));
+            terminal.input().flush();
+
+            assertThat(terminal.waitFor(Duration.ofSeconds(10))).isEqualTo(OptionalInt.of(0));
+        }
+    }
+
+    private static final String PUB = "rde-published";
+    private static final PublishSpec SHOP = new PublishSpec("p-1", "w-1", "shop", 8000, "python3 -m http.server $PORT");
+
+    /** A runtime whose snapshot copies are recorded instead of run (they are two execs). */
+    private KubernetesRuntime publishingRuntime(List<String> copies) {
+        return new KubernetesRuntime(client, KubernetesRuntimeConfig.defaults(null, "rde-system").withReadyTimeout(Duration.ZERO),
+                Applier.CREATE_OR_REPLACE, Duration.ofMillis(10),
+                (c, from, to, label, value, timeout) -> copies.add(from + " -> " + to + " [" + label + "=" + value + "]"));
+    }
+
+    private void runningWorkspace() {
+        runtime.provision(SPEC);
+        markReady(NS);
+        client.pods().inNamespace(NS).resource(readyPod("10.1.2.3")).create();
+    }
+
+    @Test
+    void publishCreatesAVolumeAServiceAndADeploymentUnderTheStableNameAndCopiesTheSnapshotOnce() {
+        runningWorkspace();
+        List<String> copies = new CopyOnWriteArrayList<>();
+        try (KubernetesRuntime publisher = publishingRuntime(copies)) {
+            PublishState state = publisher.publish(SHOP);
+
+            assertThat(state.publishId()).isEqualTo("p-1");
+            assertThat(state.name()).isEqualTo("shop");
+            assertThat(state.endpoint()).isEqualTo("shop.rde-published.svc:8000");
+            assertThat(copies).containsExactly("rde-ws-w-1 -> rde-published [rde.dev/publish=p-1]");
+            assertThat(names(client.apps().deployments().inNamespace(PUB).list().getItems())).containsExactly("shop");
+            assertThat(names(client.services().inNamespace(PUB).list().getItems())).containsExactly("shop");
+            assertThat(names(client.persistentVolumeClaims().inNamespace(PUB).list().getItems())).containsExactly("shop");
+            assertThat(client.persistentVolumeClaims().inNamespace(PUB).withName("shop").get().getSpec().getResources()
+                    .getRequests()).containsEntry("storage", new Quantity("20Gi"));
+
+            Deployment deployment = client.apps().deployments().inNamespace(PUB).withName("shop").get();
+            assertThat(deployment.getMetadata().getAnnotations()).containsEntry("rde.dev/snapshot", "complete")
+                    .containsEntry("rde.dev/publish-id", "p-1").containsEntry("rde.dev/workspace-id", "w-1");
+            assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+            var pod = deployment.getSpec().getTemplate().getSpec();
+            assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+            assertThat(pod.getInitContainers()).singleElement().satisfies(init -> {
+                assertThat(init.getName()).isEqualTo("receive");
+                assertThat(init.getCommand()).containsExactly("sh", "-c", "until [ -e /app/.rde-snapshot ]; do sleep 1; done");
+            });
+            Container app = pod.getContainers().get(0);
+            assertThat(app.getImage()).isEqualTo("registry.example/python:3");
+            assertThat(app.getCommand()).containsExactly("sh", "-c", "python3 -m http.server $PORT");
+            assertThat(app.getWorkingDir()).isEqualTo("/app");
+            assertThat(app.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
+                    .contains(org.assertj.core.groups.Tuple.tuple("PORT", "8000"));
+            assertThat(app.getEnvFrom()).as("the workspace's secrets are not production's").isNullOrEmpty();
+            assertThat(app.getResources().getLimits()).containsEntry("cpu", new Quantity("1500m"));
+            assertThat(pod.getVolumes()).singleElement()
+                    .satisfies(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("shop"));
+            var service = client.services().inNamespace(PUB).withName("shop").get().getSpec();
+            assertThat(service.getPorts()).singleElement().satisfies(p -> {
+                assertThat(p.getPort()).isEqualTo(8000);
+                assertThat(p.getTargetPort().getIntVal()).isEqualTo(8000);
+            });
+            assertThat(service.getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+
+            PublishState again = publisher.publish(SHOP);
+
+            assertThat(again).isEqualTo(state);
+            assertThat(copies).as("a complete snapshot is not copied again").hasSize(1);
+            assertThat(publisher.published()).extracting(PublishState::publishId).containsExactly("p-1");
+        }
+    }
+
+    @Test
+    void unpublishRemovesExactlyThePublishedObjectsAndIsIdempotent() {
+        runningWorkspace();
+        try (KubernetesRuntime publisher = publishingRuntime(new CopyOnWriteArrayList<>())) {
+            publisher.publish(SHOP);
+            publisher.publish(new PublishSpec("p-2", "w-1", "blog", 9000, "hugo server --port $PORT"));
+
+            publisher.unpublish("p-1");
+            publisher.unpublish("p-1");
+
+            assertThat(names(client.apps().deployments().inNamespace(PUB).list().getItems())).containsExactly("blog");
+            assertThat(names(client.services().inNamespace(PUB).list().getItems())).containsExactly("blog");
+            assertThat(names(client.persistentVolumeClaims().inNamespace(PUB).list().getItems())).containsExactly("blog");
+            assertThat(client.apps().statefulSets().inNamespace(NS).withName("workspace").get())
+                    .as("the workspace is untouched").isNotNull();
+            assertThat(publisher.published()).extracting(PublishState::publishId).containsExactly("p-2");
+        }
+    }
+
+    @Test
+    void aNewPublicationTakesOverTheStableNameWithAFreshSnapshot() {
+        runningWorkspace();
+        List<String> copies = new CopyOnWriteArrayList<>();
+        try (KubernetesRuntime publisher = publishingRuntime(copies)) {
+            publisher.publish(SHOP);
+
+            publisher.publish(new PublishSpec("p-3", "w-1", "shop", 8000, "python3 app.py"));
+
+            assertThat(copies).hasSize(2);
+            Deployment deployment = client.apps().deployments().inNamespace(PUB).withName("shop").get();
+            assertThat(deployment.getMetadata().getAnnotations()).containsEntry("rde.dev/publish-id", "p-3");
+            assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
+                    .containsExactly("sh", "-c", "python3 app.py");
+            assertThat(publisher.published()).extracting(PublishState::publishId).containsExactly("p-3");
+        }
+    }
+
+    @Test
+    void publishingFromAStoppedWorkspaceIsRefusedAndCreatesNothing() {
+        runtime.provision(SPEC);
+        runtime.stop("w-1");
+        List<String> copies = new CopyOnWriteArrayList<>();
+        try (KubernetesRuntime publisher = publishingRuntime(copies)) {
+            assertThatThrownBy(() -> publisher.publish(SHOP))
+                    .isInstanceOf(WorkspaceRuntimeException.class)
+                    .hasMessageContaining("workspace w-1 is STOPPED");
+
+            assertThat(client.apps().deployments().inNamespace(PUB).list().getItems()).isEmpty();
+            assertThat(copies).isEmpty();
+        }
+    }
+
+    private static List<String> names(List<? extends HasMetadata> objects) {
+        return objects.stream().map(o -> o.getMetadata().getName()).sorted().toList();
+    }
+
+    /** Reads until the output ends with {@code end}; fails on EOF or after 10 seconds. */
+    private static String readUntil(InputStream in, String end) throws Exception {
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!seen.toString(StandardCharsets.UTF_8).endsWith(end)) {
+            assertThat(System.nanoTime() - deadline).as("output so far: %s", seen).isNegative();
+            int b = in.read();
+            assertThat(b).as("terminal output ended; so far: %s", seen).isNotNegative();
+            seen.write(b);
+        }
+        return seen.toString(StandardCharsets.UTF_8);
+    }
+
     private static io.fabric8.kubernetes.api.model.Pod readyPod(String ip) {
         return new io.fabric8.kubernetes.api.model.PodBuilder()
                 .withNewMetadata().withName("workspace-0").withNamespace(NS)
                 .addToLabels("app.kubernetes.io/managed-by", "rde-agent")
                 .addToAnnotations("rde.dev/workspace-id", "w-1").endMetadata()
+                .withNewSpec().addNewContainer().withName("workspace").withImage("registry.example/python:3").endContainer().endSpec()
                 .withNewStatus().withPhase("Running").withPodIP(ip)
                 .addNewCondition().withType("Ready").withStatus("True").endCondition()
                 .endStatus()

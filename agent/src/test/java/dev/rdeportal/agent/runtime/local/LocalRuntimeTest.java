@@ -1,9 +1,13 @@
 package dev.rdeportal.agent.runtime.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.rdeportal.agent.runtime.PublishSpec;
+import dev.rdeportal.agent.runtime.PublishState;
 import dev.rdeportal.agent.runtime.TerminalProcess;
+import dev.rdeportal.agent.runtime.WorkspaceRuntimeException;
 import dev.rdeportal.agent.runtime.WorkspacePhase;
 import dev.rdeportal.agent.runtime.WorkspaceSpec;
 import dev.rdeportal.agent.runtime.WorkspaceState;
@@ -48,6 +52,7 @@ class LocalRuntimeTest {
     void stopEverything() {
         for (LocalRuntime runtime : opened) {
             runtime.inventory().forEach(s -> runtime.stop(s.workspaceId()));
+            runtime.published().forEach(p -> runtime.unpublish(p.publishId()));
             runtime.close();
         }
     }
@@ -222,6 +227,91 @@ class LocalRuntimeTest {
             terminal.input().flush();
             await().atMost(Duration.ofSeconds(10)).until(() -> output.available() > 0);
         }
+    }
+
+    // ---- publishing ---------------------------------------------------------------------------
+
+    private static final PublishSpec SHOP = new PublishSpec("p-1", "w-pub", "shop", 8000, HTTP_SERVER);
+
+    @Test
+    void aPublishedAppServesASnapshotOnItsOwnPortAndOutlivesItsWorkspace() throws Exception {
+        LocalRuntime runtime = runtime();
+        int workspacePort = runtime.provision(web("w-pub")).ports().get(8000);
+        Path home = dataDir.resolve("workspaces/w-pub/home");
+        Files.writeString(home.resolve("index.html"), "v1");
+        Files.createDirectories(home.resolve("static"));
+        Files.writeString(home.resolve("static/app.js"), "let v = 1;");
+
+        PublishState published = runtime.publish(SHOP);
+
+        assertThat(published.phase()).isEqualTo(WorkspacePhase.RUNNING);
+        assertThat(published.name()).isEqualTo("shop");
+        assertThat(published.endpoint()).startsWith("127.0.0.1:");
+        int port = Integer.parseInt(published.endpoint().substring("127.0.0.1:".length()));
+        assertThat(port).isNotEqualTo(workspacePort);
+        awaitHttpOk(port);
+        assertThat(body(port, "/index.html")).isEqualTo("v1");
+        assertThat(body(port, "/static/app.js")).isEqualTo("let v = 1;");
+
+        Files.writeString(home.resolve("index.html"), "v2");
+        assertThat(body(port, "/index.html")).as("a snapshot, not a view of the workspace").isEqualTo("v1");
+        assertThat(runtime.publish(SHOP)).as("publishing again changes nothing").isEqualTo(published);
+
+        runtime.delete("w-pub");
+
+        assertThat(body(port, "/index.html")).isEqualTo("v1");
+        assertThat(runtime.published()).extracting(PublishState::publishId, PublishState::phase)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("p-1", WorkspacePhase.RUNNING));
+        long pid = dev.rdeportal.agent.io.JsonFiles.read(dataDir.resolve("workspaces/.published/p-1/published.json"),
+                PublishRecord.class).process().pid();
+        List<ProcessHandle> tree = treeOf(pid);
+
+        runtime.unpublish("p-1");
+        runtime.unpublish("p-1");
+
+        assertThat(isListening(port)).isFalse();
+        assertThat(tree).noneMatch(ProcessHandle::isAlive);
+        assertThat(dataDir.resolve("workspaces/.published/p-1")).doesNotExist();
+        assertThat(runtime.published()).isEmpty();
+    }
+
+    @Test
+    void aRestartedAgentAdoptsARunningPublishedApp() throws Exception {
+        LocalRuntime before = runtime();
+        before.provision(WorkspaceSpec.of("w-pub", List.of(), Map.of(), ""));
+        Files.writeString(dataDir.resolve("workspaces/w-pub/home/index.html"), "published");
+        PublishState published = before.publish(SHOP);
+        int port = Integer.parseInt(published.endpoint().substring("127.0.0.1:".length()));
+        awaitHttpOk(port);
+        before.close();
+
+        LocalRuntime after = runtime();
+
+        assertThat(after.published()).containsExactly(published);
+        assertThat(after.inventory()).extracting(WorkspaceState::workspaceId).containsExactly("w-pub");
+        assertThat(body(port, "/index.html")).isEqualTo("published");
+        WorkspaceState other = after.provision(web("w-other"));
+        assertThat(other.ports().get(8000)).as("a workspace never gets a published app's port").isNotEqualTo(port);
+        after.unpublish("p-1");
+        assertThat(isListening(port)).isFalse();
+    }
+
+    @Test
+    void publishingAnUnknownWorkspaceIsRefusedAndLeavesNothing() {
+        LocalRuntime runtime = runtime();
+
+        assertThatThrownBy(() -> runtime.publish(SHOP))
+                .isInstanceOf(WorkspaceRuntimeException.class)
+                .hasMessageContaining("workspace w-pub is not on this agent");
+        assertThat(runtime.published()).isEmpty();
+        assertThat(dataDir.resolve("workspaces/.published/p-1")).doesNotExist();
+    }
+
+    private static String body(int port, String path) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
     }
 
     // ---- helpers -----------------------------------------------------------------------------
