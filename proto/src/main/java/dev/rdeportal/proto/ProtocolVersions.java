@@ -43,6 +43,12 @@ public final class ProtocolVersions {
      */
     public static final int PREVIEW_MAX_FRAME_BYTES = 64 * 1024;
 
+    /**
+     * The agent's credit on a preview channel (1.3), app → gateway: 1 MiB, so a bulk response is not
+     * held to one 256 KiB window per round trip through both processes.
+     */
+    public static final int PREVIEW_WINDOW_BYTES = 1024 * 1024;
+
     /** Largest WebSocket message relayed through a preview (1.3); larger ones close the socket (1009). */
     public static final int PREVIEW_MAX_MESSAGE_BYTES = 1024 * 1024;
 

@@ -118,7 +118,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
     @Override
     public void beforeStart(ClientCallStreamObserver<ChannelFrame> stream) {
         call = stream;
-        outbox = new OutboundQueue<>(stream, MAX_QUEUED_FRAMES + ProtocolVersions.CHANNEL_WINDOW_BYTES / 256 + 16);
+        outbox = new OutboundQueue<>(stream, MAX_QUEUED_FRAMES + ProtocolVersions.PREVIEW_WINDOW_BYTES / 256 + 16);
         stream.disableAutoRequestWithInitial(1);
         stream.setOnReadyHandler(() -> {
             outbox.drain();
@@ -508,7 +508,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
 
     private boolean hasCredit() {
         OutboundQueue<ChannelFrame> queue = outbox;
-        return unacked < ProtocolVersions.CHANNEL_WINDOW_BYTES && (queue == null || queue.size() < MAX_QUEUED_FRAMES);
+        return unacked < ProtocolVersions.PREVIEW_WINDOW_BYTES && (queue == null || queue.size() < MAX_QUEUED_FRAMES);
     }
 
     // ---- end -------------------------------------------------------------------------------------

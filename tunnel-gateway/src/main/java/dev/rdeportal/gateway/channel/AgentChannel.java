@@ -42,14 +42,17 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
     /** Frames queued toward the agent before the client is asked for more. */
     static final int MAX_QUEUED_FRAMES = 64;
     // The agent's credit bounds data frames; a few control frames (ready, close) come on top.
-    private static final int MAX_BUFFERED_FRAMES = ProtocolVersions.CHANNEL_WINDOW_BYTES / 256 + 64;
+    // Previews have the larger window (1.3); a linked queue grows only as frames actually wait, so an
+    // idle terminal holds a few hundred bytes of it, not an array for the whole window.
+    static final int MAX_BUFFERED_FRAMES = ProtocolVersions.PREVIEW_WINDOW_BYTES / 256 + 64;
 
     enum State { AWAITING_OPEN, OPEN, DONE }
 
     private final String agentId;
     private final ServerCallStreamObserver<ChannelFrame> call;
     private final Sinks.Many<ChannelFrame> inbound =
-            Sinks.many().unicast().onBackpressureBuffer(Queues.<ChannelFrame>get(MAX_BUFFERED_FRAMES).get());
+            Sinks.many().unicast().onBackpressureBuffer(Queues.<ChannelFrame>unbounded(32).get());
+    private final java.util.concurrent.atomic.AtomicInteger buffered = new java.util.concurrent.atomic.AtomicInteger();
     private final ArrayDeque<ChannelFrame> outbound = new ArrayDeque<>();
     private final Matcher matcher;
     private final Runnable onEnd;
@@ -131,7 +134,11 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
         } else {
             Sinks.EmitResult result;
             synchronized (this) {
-                result = inbound.tryEmitNext(frame);
+                if (buffered.incrementAndGet() > MAX_BUFFERED_FRAMES) {
+                    result = Sinks.EmitResult.FAIL_OVERFLOW;
+                } else {
+                    result = inbound.tryEmitNext(frame);
+                }
             }
             if (result.isFailure() && result != Sinks.EmitResult.FAIL_CANCELLED) {
                 fail(Status.RESOURCE_EXHAUSTED.withDescription("agent sent beyond its credit"));
@@ -157,7 +164,7 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
      * that ends without a close frame lost its agent. One subscriber.
      */
     public Flux<ChannelFrame> frames() {
-        return inbound.asFlux();
+        return inbound.asFlux().doOnNext(frame -> buffered.decrementAndGet());
     }
 
     /** The client has taken {@code frame}: the agent may send that much more. */
