@@ -95,6 +95,12 @@ public final class AgentMain implements Callable<Integer> {
                     + "RDE_AGENT_KUBE_STORAGE_CLASS). Default: the cluster's default class.")
     String kubeStorageClass;
 
+    @Option(names = "--kube-publish-namespace", paramLabel = "NAMESPACE",
+            defaultValue = "${env:RDE_AGENT_KUBE_PUBLISH_NAMESPACE}",
+            description = "With --runtime kubernetes: the namespace of published apps (env "
+                    + "RDE_AGENT_KUBE_PUBLISH_NAMESPACE). Default: rde-published (infra/published creates it).")
+    String kubePublishNamespace;
+
     @Option(names = "--credential-store", paramLabel = "file|secret:NAMESPACE/NAME",
             defaultValue = "${env:RDE_AGENT_CREDENTIAL_STORE:-file}",
             description = "Where the agent's credential survives restarts: files in --data-dir, or also a Kubernetes "
@@ -174,7 +180,7 @@ public final class AgentMain implements Callable<Integer> {
         if (config.runtime() == AgentConfig.Runtime.KUBERNETES) {
             try {
                 kubernetes = new KubernetesRuntimeConfig(KubernetesRuntimeConfig.PortAccess.parse(kubePortAccess),
-                        agentNamespace(), null, kubeStorageClass, 0, 0, 0, null);
+                        agentNamespace(), null, kubeStorageClass, 0, 0, 0, null, kubePublishNamespace);
             } catch (IllegalArgumentException e) {
                 return new ExitStatus(ExitStatus.USAGE, e.getMessage());
             }
