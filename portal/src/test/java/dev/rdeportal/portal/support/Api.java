@@ -2,6 +2,8 @@ package dev.rdeportal.portal.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,9 +57,29 @@ public final class Api {
     }
 
     public Response send(HttpRequest.Builder request) {
+        HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
         try {
-            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r;
+            try {
+                r = http.send(built, HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.http.HttpTimeoutException timeout) {
+                // Rarely (a few times in dozens of runs) a request gets no answer at all. Say where
+                // every thread of this JVM (the in-JVM portal's included) stands, then try a GET
+                // once more on a fresh connection: an answer then points at the connection, none
+                // at the portal.
+                System.err.println("request timed out: " + built.method() + " " + built.uri().getPath()
+                        + "; thread dump follows");
+                for (ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+                    System.err.print(thread);
+                }
+                if (!built.method().equals("GET")) {
+                    throw timeout;
+                }
+                HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5)).build();
+                r = fresh.send(built, HttpResponse.BodyHandlers.ofString());
+                System.err.println("the retry on a fresh connection was answered: " + r.statusCode());
+            }
             JsonNode body = null;
             if (!r.body().isBlank() && r.headers().firstValue("Content-Type").orElse("").contains("json")) {
                 body = JSON.readTree(r.body());
