@@ -4,6 +4,7 @@ import dev.rdeportal.domain.DomainException;
 import dev.rdeportal.domain.firewall.FirewallRule;
 import dev.rdeportal.query.support.Caller;
 import dev.rdeportal.query.support.ListResponse;
+import dev.rdeportal.query.support.Pages;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.List;
@@ -56,29 +57,10 @@ class FirewallQueryController {
     Mono<ListResponse<BlockResponse>> blocks(Principal principal, @RequestParam(required = false) String limit,
                                              @RequestParam(required = false) String cursor) {
         Caller.of(principal).requireAdmin("reading the firewall's events");
-        int pageSize = limit(limit);
+        int pageSize = Pages.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
         Long before = cursor(cursor);
-        return firewall.blocks(before, pageSize).map(rows -> {
-            List<FirewallReadRepository.Block> page = rows.size() > pageSize ? rows.subList(0, pageSize) : rows;
-            String next = rows.size() > pageSize ? Long.toString(page.get(page.size() - 1).position()) : null;
-            return new ListResponse<>(page.stream().map(b -> new BlockResponse(b.at(), b.user(), b.clientIp(),
-                    b.target(), RuleResponse.of(b.rule()), b.reason())).toList(), next);
-        });
-    }
-
-    private static int limit(String limit) {
-        if (limit == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(limit);
-            if (n >= 1 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw DomainException.invalid("limit must be between 1 and " + MAX_LIMIT);
+        return firewall.blocks(before, pageSize).map(rows -> Pages.of(rows, pageSize, b -> Long.toString(b.position()),
+                b -> new BlockResponse(b.at(), b.user(), b.clientIp(), b.target(), RuleResponse.of(b.rule()), b.reason())));
     }
 
     private static Long cursor(String cursor) {

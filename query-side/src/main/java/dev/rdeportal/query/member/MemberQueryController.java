@@ -1,11 +1,10 @@
 package dev.rdeportal.query.member;
 
-import dev.rdeportal.domain.DomainException;
 import dev.rdeportal.domain.member.Member;
 import dev.rdeportal.query.support.Caller;
 import dev.rdeportal.query.support.ListResponse;
+import dev.rdeportal.query.support.Pages;
 import java.security.Principal;
-import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -37,27 +36,8 @@ class MemberQueryController {
     Mono<ListResponse<MemberResponse>> list(Principal principal, @RequestParam(required = false) String limit,
                                             @RequestParam(required = false) String cursor) {
         Caller.of(principal).requireAdmin("listing members");
-        int pageSize = limit(limit);
+        int pageSize = Pages.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
         String after = cursor == null || cursor.isBlank() ? null : Member.email(cursor);
-        return members.page(after, pageSize + 1).map(rows -> {
-            List<Member> page = rows.size() > pageSize ? rows.subList(0, pageSize) : rows;
-            String next = rows.size() > pageSize ? page.get(page.size() - 1).email() : null;
-            return new ListResponse<>(page.stream().map(MemberResponse::of).toList(), next);
-        });
-    }
-
-    private static int limit(String limit) {
-        if (limit == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(limit);
-            if (n >= 1 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw DomainException.invalid("limit must be between 1 and " + MAX_LIMIT);
+        return members.page(after, pageSize + 1).map(rows -> Pages.of(rows, pageSize, Member::email, MemberResponse::of));
     }
 }
