@@ -63,20 +63,14 @@ public final class Api {
             try {
                 r = http.send(built, HttpResponse.BodyHandlers.ofString());
             } catch (java.net.http.HttpTimeoutException timeout) {
-                // Now and then a request on a reused keep-alive connection gets no answer at all:
-                // the dumps taken here showed the portal's event loop idle and nothing of the
-                // request being handled, so the portal never read it. Say where every thread of
-                // this JVM (the in-JVM portal's included) stands, then send it once more on a fresh
-                // connection: an answer there points at the connection, none at the portal.
+                // No answer in 30 s is a bug (the last one was Reactor Netty's keep-alive stall,
+                // see KeepAliveReadGuard): say where every thread of this JVM stands, then fail.
                 System.err.println("request timed out: " + built.method() + " " + built.uri().getPath()
                         + "; thread dump follows");
                 for (ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
                     System.err.print(thread);
                 }
-                HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(Duration.ofSeconds(5)).build();
-                r = fresh.send(built, HttpResponse.BodyHandlers.ofString());
-                System.err.println("the retry on a fresh connection was answered: " + r.statusCode());
+                throw timeout;
             }
             JsonNode body = null;
             if (!r.body().isBlank() && r.headers().firstValue("Content-Type").orElse("").contains("json")) {
