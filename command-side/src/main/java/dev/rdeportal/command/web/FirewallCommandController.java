@@ -78,7 +78,10 @@ class FirewallCommandController {
         }
         FirewallBody accepted = new FirewallBody(command.rules().stream().map(RuleBody::of).toList());
         return commands.send(command, caller, exchange)
+                // A tick that comes while a query is still out is dropped: on a busy machine a query
+                // can take longer than the period, and interval must not overflow.
                 .then(Flux.interval(Duration.ZERO, Duration.ofMillis(100))
+                        .onBackpressureDrop()
                         .concatMap(tick -> Mono.fromFuture(queries.query(new FindFirewallRulesQuery(),
                                 ResponseTypes.instanceOf(FirewallRuleSet.class))))
                         .filter(current -> current.rules().equals(command.rules()))
