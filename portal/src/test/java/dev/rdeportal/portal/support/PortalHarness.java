@@ -46,6 +46,7 @@ public final class PortalHarness implements AutoCloseable {
                 "--rde.embedded.agent-data-dir=" + dataDir.resolve("agent"),
                 "--rde.embedded.agent-jar=" + AGENT_JAR,
                 "--rde.secrets.keyset-file=" + dataDir.resolve("secrets").resolve("keyset.json"),
+                "--rde.audit.signing-keyset-file=" + dataDir.resolve("audit").resolve("signing-keyset.json"),
                 // Logs as files under the data dir too, so tests can assert what never reaches them.
                 "--logging.file.name=" + dataDir.resolve("portal.log"),
                 "--rde.embedded.agent-log-file=" + dataDir.resolve("agent.log")));

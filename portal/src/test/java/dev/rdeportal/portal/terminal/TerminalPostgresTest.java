@@ -1,5 +1,6 @@
 package dev.rdeportal.portal.terminal;
 
+import dev.rdeportal.portal.support.TerminalClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -58,10 +58,11 @@ class PreviewController {
     @PostMapping("/preview-tickets")
     Mono<ResponseEntity<Ticket>> issue(@PathVariable String id, @RequestBody(required = false) TicketRequest body,
                                        Principal caller) {
-        int port = port(body);
-        String path = PreviewFilter.safeNext(body.path() == null ? "/" : body.path());
+        // Ownership first: to anyone but the owner the workspace does not exist, whatever they send.
         return access.owned(id, caller.getName())
                 .flatMap(view -> {
+                    int port = port(body);
+                    String path = PreviewFilter.safeNext(body.path() == null ? "/" : body.path());
                     if (view.status() != WorkspaceStatus.RUNNING) {
                         return Mono.error(DomainException.conflict("workspace " + id + " is " + view.status()
                                 + "; a preview needs it RUNNING"));
@@ -76,17 +77,19 @@ class PreviewController {
                                 + "preview host name"));
                     }
                     return Mono.fromCallable(() -> tickets.issue(view.id(), view.clusterId(), port, caller.getName()))
-                            .subscribeOn(Schedulers.boundedElastic());
-                })
-                .map(issued -> {
-                    PreviewOrigin origin = new PreviewOrigin(id, port);
-                    String base = origin.url(properties.scheme(), properties.domain(), publicPort());
-                    String url = base + PreviewFilter.REDEEM_PATH + "?ticket=" + issued.ticket()
-                            + "&next=" + URLEncoder.encode(path, StandardCharsets.UTF_8);
-                    return ResponseEntity.ok()
-                            .cacheControl(CacheControl.noStore())
-                            .body(new Ticket(url, issued.expiresAt(), base));
+                            .subscribeOn(Schedulers.boundedElastic())
+                            .map(issued -> answer(id, port, path, issued));
                 });
+    }
+
+    private ResponseEntity<Ticket> answer(String id, int port, String path, PreviewTickets.Issued issued) {
+        PreviewOrigin origin = new PreviewOrigin(id, port);
+        String base = origin.url(properties.scheme(), properties.domain(), publicPort());
+        String url = base + PreviewFilter.REDEEM_PATH + "?ticket=" + issued.ticket()
+                + "&next=" + URLEncoder.encode(path, StandardCharsets.UTF_8);
+        return ResponseEntity.ok()
+                .cacheControl(CacheControl.noStore())
+                .body(new Ticket(url, issued.expiresAt(), base));
     }
 
     private int publicPort() {

@@ -1,4 +1,4 @@
-package dev.rdeportal.portal.terminal;
+package dev.rdeportal.portal.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * A terminal WebSocket client as a browser tab would be one: binary frames are what the terminal
  * shows, text frames are control JSON. {@link #pause()} stops reading, like a tab that cannot keep up.
  */
-final class TerminalClient implements WebSocket.Listener, AutoCloseable {
+public final class TerminalClient implements WebSocket.Listener, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,7 +30,7 @@ final class TerminalClient implements WebSocket.Listener, AutoCloseable {
     private volatile boolean paused;
     private volatile WebSocket socket;
 
-    static TerminalClient connect(String baseUrl, String workspaceId, String origin, String query) {
+    public static TerminalClient connect(String baseUrl, String workspaceId, String origin, String query) {
         TerminalClient client = new TerminalClient();
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (origin != null) {
@@ -43,22 +43,22 @@ final class TerminalClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** Sends the auth message; {@code extra} is more JSON fields, e.g. {@code ,"session":"ts-…"}. */
-    TerminalClient auth(String ticket, String extra) {
+    public TerminalClient auth(String ticket, String extra) {
         return sendText("{\"type\":\"auth\",\"ticket\":\"" + ticket + "\"" + (extra == null ? "" : extra) + "}");
     }
 
-    TerminalClient sendText(String json) {
+    public TerminalClient sendText(String json) {
         socket.sendText(json, true).orTimeout(5, TimeUnit.SECONDS).join();
         return this;
     }
 
-    TerminalClient type(String keys) {
+    public TerminalClient type(String keys) {
         socket.sendBinary(ByteBuffer.wrap(keys.getBytes(StandardCharsets.UTF_8)), true).orTimeout(5, TimeUnit.SECONDS).join();
         return this;
     }
 
     /** The next control message, which must be of {@code type}. */
-    JsonNode await(String type, Duration timeout) throws InterruptedException {
+    public JsonNode await(String type, Duration timeout) throws InterruptedException {
         JsonNode message = control.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (message == null) {
             throw new AssertionError("no '" + type + "' message within " + timeout + "; output so far: " + output());
@@ -70,7 +70,7 @@ final class TerminalClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** Waits until the terminal has shown {@code expected}. */
-    void awaitOutput(String expected, Duration timeout) throws InterruptedException {
+    public void awaitOutput(String expected, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (output().contains(expected)) {
@@ -81,18 +81,18 @@ final class TerminalClient implements WebSocket.Listener, AutoCloseable {
         throw new AssertionError("terminal did not show '" + expected + "' within " + timeout + "; it showed: " + output());
     }
 
-    String output() {
+    public String output() {
         synchronized (output) {
             return output.toString(StandardCharsets.UTF_8);
         }
     }
 
-    void pause() {
+    public void pause() {
         paused = true;
     }
 
     /** The close code the server sent, once it closed. */
-    int awaitClosed(Duration timeout) {
+    public int awaitClosed(Duration timeout) {
         return closed.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 

@@ -1,4 +1,4 @@
-package dev.rdeportal.portal.preview;
+package dev.rdeportal.portal.support;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -20,31 +20,31 @@ import reactor.netty.resources.ConnectionProvider;
  * in {@code Host} (the JVM does not resolve {@code *.localhost}, browsers do), and cookies are
  * sent only as the test says.
  */
-final class PreviewClient {
+public final class PreviewClient {
 
-    record Response(int status, HttpHeaders headers, String body) {
+    public record Response(int status, HttpHeaders headers, String body) {
     }
 
     private final HttpClient http;
 
-    PreviewClient(int portalPort) {
+    public PreviewClient(int portalPort) {
         http = HttpClient.create(ConnectionProvider.newConnection())
                 .remoteAddress(() -> new InetSocketAddress("127.0.0.1", portalPort))
                 .responseTimeout(Duration.ofMinutes(2));
     }
 
-    HttpClient raw(String host, Map<String, String> headers) {
+    public HttpClient raw(String host, Map<String, String> headers) {
         return http.headers(h -> {
             h.set(HttpHeaderNames.HOST, host);
             headers.forEach(h::set);
         });
     }
 
-    Response get(String host, String pathAndQuery, Map<String, String> headers) {
+    public Response get(String host, String pathAndQuery, Map<String, String> headers) {
         return send(HttpMethod.GET, host, pathAndQuery, headers, Mono.empty());
     }
 
-    Response send(HttpMethod method, String host, String pathAndQuery, Map<String, String> headers,
+    public Response send(HttpMethod method, String host, String pathAndQuery, Map<String, String> headers,
                   Publisher<? extends ByteBuf> body) {
         return raw(host, headers).request(method).uri(pathAndQuery).send(body)
                 .responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
@@ -53,7 +53,7 @@ final class PreviewClient {
     }
 
     /** Streams a response body to {@code consumer} chunk by chunk; answers the status. */
-    int stream(String host, String pathAndQuery, Map<String, String> headers, java.util.function.Consumer<ByteBuf> consumer) {
+    public int stream(String host, String pathAndQuery, Map<String, String> headers, java.util.function.Consumer<ByteBuf> consumer) {
         return raw(host, headers).get().uri(pathAndQuery)
                 .response((response, content) -> content.doOnNext(consumer::accept).then(Mono.just(response.status().code())))
                 .single()
@@ -61,13 +61,13 @@ final class PreviewClient {
     }
 
     /** "host:port" and "/path?query" of a URL. */
-    static String[] hostAndTarget(String url) {
+    public static String[] hostAndTarget(String url) {
         URI uri = URI.create(url);
         return new String[] {uri.getHost() + ":" + uri.getPort(),
                 uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())};
     }
 
-    static Flux<ByteBuf> none() {
+    public static Flux<ByteBuf> none() {
         return Flux.empty();
     }
 }
