@@ -41,3 +41,16 @@ export function replaceItem<T>(shown: PagedList<T>, key: string, keyOf: (item: T
     : shown.items.map((item) => (keyOf(item) === key ? replacement : item));
   return { ...shown, items };
 }
+
+const identities = new WeakMap<object, string>();
+let identity = 0;
+
+/** A key for rows that have no id of their own (two identical rows stay two rows). */
+export function identityKey(row: object): string {
+  let key = identities.get(row);
+  if (key === undefined) {
+    key = `row-${++identity}`;
+    identities.set(row, key);
+  }
+  return key;
+}

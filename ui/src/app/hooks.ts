@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { busyRegistry } from '../auth/renewal';
+import { useBranding } from '../settings/branding';
 
 export type Loadable<T> =
   | { state: 'loading' }
@@ -33,7 +34,8 @@ export function useBusyWhile(active: boolean, reason: string): void {
 }
 
 export function useDocumentTitle(title: string): void {
+  const { productName } = useBranding();
   useEffect(() => {
-    document.title = `${title} · RDE Portal`;
-  }, [title]);
+    document.title = `${title} · ${productName}`;
+  }, [title, productName]);
 }
