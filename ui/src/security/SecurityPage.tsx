@@ -87,7 +87,7 @@ function Sessions() {
             <input id={autoId} type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} />
             Auto-refresh
           </label>
-          <button type="button" className="button-secondary" onClick={refresh}>Refresh</button>
+          <button type="button" className="button-secondary" onClick={refresh} aria-label="Refresh active sessions">Refresh</button>
         </div>
       </div>
       <p className="lead">Terminals and previews open right now. Closing a workspace's terminal or its preview tab ends its session.</p>
@@ -95,7 +95,7 @@ function Sessions() {
       <div className="page-header">
         <h2>Closed sessions</h2>
         <div className="page-actions">
-          <button type="button" className="button-secondary" onClick={closed.reload}>Refresh</button>
+          <button type="button" className="button-secondary" onClick={closed.reload} aria-label="Refresh closed sessions">Refresh</button>
         </div>
       </div>
       <ConnectionTable label="Closed sessions" paged={closed} closed />
