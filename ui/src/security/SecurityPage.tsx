@@ -52,13 +52,13 @@ function useConnections(state: 'active' | 'closed') {
 function usePolling(tick: () => void, ms: number, enabled: boolean) {
   useEffect(() => {
     if (!enabled) return;
-    const timer = window.setInterval(() => {
+    const timer = setInterval(() => {
       if (document.visibilityState === 'visible') tick();
     }, ms);
     const onVisible = () => document.visibilityState === 'visible' && tick();
     document.addEventListener('visibilitychange', onVisible);
     return () => {
-      window.clearInterval(timer);
+      clearInterval(timer);
       document.removeEventListener('visibilitychange', onVisible);
     };
   }, [tick, ms, enabled]);
