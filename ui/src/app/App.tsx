@@ -101,7 +101,7 @@ function Shell({ me, session }: { me: Member; session: Session }) {
   return (
     <>
       <a className="skip-link" href="#main">Skip to content</a>
-      <header className="topbar">
+      <header className={admin ? 'topbar topbar-admin' : 'topbar'}>
         <Link className="brand" href="/workspaces">
           {branding.logoSrc && <img className="brand-logo" src={branding.logoSrc} alt="" />}
           {branding.productName}

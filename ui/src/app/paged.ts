@@ -4,7 +4,7 @@ import type { ListResponse } from '../api/types';
 
 export type PagedState<T> =
   | { state: 'loading' }
-  | { state: 'failed'; message: string }
+  | { state: 'failed'; message: string; status?: number }
   | { state: 'loaded'; list: PagedList<T>; loadingMore: boolean; moreError: string | null };
 
 /**
@@ -38,7 +38,7 @@ export function usePaged<T>(
         state: 'loaded', list: appendPage(EMPTY_PAGE as PagedList<T>, page, keyRef.current), loadingMore: false, moreError: null,
       }),
       (error: Error) => !current.signal.aborted && error.name !== 'AbortError' &&
-        setResult({ state: 'failed', message: error.message }),
+        setResult({ state: 'failed', message: error.message, status: (error as { status?: number }).status }),
     );
     return () => current.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps

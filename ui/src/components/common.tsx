@@ -147,7 +147,9 @@ export function LoadMore({ hasMore, loading, error, onMore, what, shown }: {
 }) {
   return (
     <div className="load-more">
-      <span className="muted" aria-live="polite">{shown} {what} shown{hasMore ? '' : ' (all)'}</span>
+      <span className="muted" aria-live="polite">
+        {hasMore ? `${shown} ${shown === 1 ? singular(what) : what} shown` : shown === 1 ? `The only ${singular(what)}` : `All ${shown} ${what}`}
+      </span>
       {error && <ErrorMessage message={error} onRetry={onMore} />}
       {hasMore && !error && (
         <button type="button" className="button-secondary" onClick={onMore} disabled={loading}>
@@ -156,6 +158,11 @@ export function LoadMore({ hasMore, loading, error, onMore, what, shown }: {
       )}
     </div>
   );
+}
+
+/** "members" → "member": the lists' nouns are regular plurals. */
+function singular(plural: string): string {
+  return plural.endsWith('s') ? plural.slice(0, -1) : plural;
 }
 
 /** A labelled form field with its hint or error wired for screen readers. */

@@ -28,7 +28,7 @@ export function PublishPanel({ workspace }: { workspace: Workspace }) {
   const [notice, setNotice] = useState<string | null>(null);
   const errors = submitted ? validatePublish(form, ports) : {};
   // A portal without publishing answers 404 here: say so once instead of an error on every workspace.
-  const unavailable = result.state === 'failed' && /does not exist/.test(result.message);
+  const unavailable = result.state === 'failed' && result.status === 404;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

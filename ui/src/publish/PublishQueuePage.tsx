@@ -53,7 +53,9 @@ export function PublishQueuePage() {
         </div>
       </div>
       {result.state === 'loading' && <Spinner label="Loading publish requests…" />}
-      {result.state === 'failed' && <ErrorMessage message={result.message} onRetry={reload} />}
+      {result.state === 'failed' && (result.status === 404
+        ? <EmptyState title="Publishing is not available"><p>This portal does not offer publishing yet.</p></EmptyState>
+        : <ErrorMessage message={result.message} onRetry={reload} />)}
       {result.state === 'loaded' && result.list.items.length === 0 && (
         <EmptyState title={filter === 'PENDING' ? 'Nothing to review' : 'No requests'}>
           <p>{filter === 'PENDING' ? 'New publish requests show here.' : 'No request is in this state.'}</p>

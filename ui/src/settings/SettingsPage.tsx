@@ -3,7 +3,7 @@ import { useApp } from '../app/context';
 import { useBusyWhile, useDocumentTitle, useLoad } from '../app/hooks';
 import { ApiError } from '../api/problem';
 import type { Settings } from '../api/types';
-import { ErrorMessage, FormField, Notice, PageHeader, Spinner } from '../components/common';
+import { EmptyState, ErrorMessage, FormField, Notice, PageHeader, Spinner } from '../components/common';
 import { isHexColor, logoSrc, normalizeHex, setBranding, textOn } from './branding';
 import { logoWarning, settingsBody, settingsForm, validateSettings, type SettingsForm } from './form';
 
@@ -28,7 +28,9 @@ export function SettingsPage() {
     return (
       <section>
         <PageHeader title="Settings" />
-        <ErrorMessage message={loaded.message} onRetry={reload} />
+        {loaded.status === 404
+          ? <EmptyState title="Settings are not available"><p>This portal does not offer settings yet; it uses its configured defaults.</p></EmptyState>
+          : <ErrorMessage message={loaded.message} onRetry={reload} />}
       </section>
     );
   }
