@@ -9,12 +9,16 @@
  * blueprint, waits for RUNNING, opens its terminal and runs a command there, closes it, opens the
  * preview of its app port in a new tab (a directory listing on the port's own origin), checks that a
  * browser without the preview's cookie is sent back to the portal and that the way back opens the
- * preview again, stops the workspace, waits for STOPPED, and deletes it. Prints
- * "N passed, N failed" and exits non-zero on any failure. Screenshots go to RDE_E2E_OUTPUT
+ * preview again, stops the workspace, waits for STOPPED, and deletes it. Then, in a second browser
+ * as an admin: changes the member's workspace limit and back, restricts the blueprint's access list
+ * and opens it again (round trip), finds the member's terminal session in the Security Center, adds
+ * and removes a firewall rule, and checks that the audit log shows the workspace's events, verifies
+ * intact and exports. Prints "N passed, N failed" and exits non-zero on any failure. Screenshots go to RDE_E2E_OUTPUT
  * (default ui/e2e-output).
  *
  * Environment: RDE_PORTAL_URL (required in CI; default http://localhost:8080), RDE_E2E_USER and
- * RDE_E2E_PASSWORD (default alice@example.com / alice), RDE_E2E_BLUEPRINT (default bp-sample),
+ * RDE_E2E_PASSWORD (default alice@example.com / alice), RDE_E2E_ADMIN and RDE_E2E_ADMIN_PASSWORD
+ * (default admin@example.com / admin), RDE_E2E_BLUEPRINT (default bp-sample),
  * RDE_CHROMIUM (default /usr/bin/chromium), RDE_E2E_TIMEOUT_MS for the status waits (default 120000),
  * RDE_E2E_PREVIEW_PORT (default 8000: the sample blueprint's `python3 -m http.server`) and
  * RDE_E2E_PREVIEW_DOMAIN (default preview.localhost, which Chromium resolves to this machine).
@@ -29,6 +33,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const base = (process.env.RDE_PORTAL_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
 const user = process.env.RDE_E2E_USER ?? 'alice@example.com';
 const password = process.env.RDE_E2E_PASSWORD ?? 'alice';
+const admin = process.env.RDE_E2E_ADMIN ?? 'admin@example.com';
+const adminPassword = process.env.RDE_E2E_ADMIN_PASSWORD ?? 'admin';
 const blueprintId = process.env.RDE_E2E_BLUEPRINT ?? 'bp-sample';
 const statusTimeout = Number(process.env.RDE_E2E_TIMEOUT_MS ?? 120_000);
 const output = resolve(process.env.RDE_E2E_OUTPUT ?? join(here, '..', 'e2e-output'));
@@ -100,6 +106,21 @@ async function waitForDirectoryListing(page, host) {
   check(!page.url().includes('ticket='), `the ticket is left in the address bar: ${page.url()}`);
 }
 
+/** Signs in through the identity provider's login form and waits for the workspaces page. */
+async function signIn(page, email, secret) {
+  await page.goto(`${base}/`);
+  await page.locator('input[name="username"]').waitFor();
+  await page.locator('input[name="username"]').fill(email);
+  await page.locator('input[name="password"]').fill(secret);
+  await page.locator('button[type="submit"], input[type="submit"]').first().click();
+  await page.getByRole('heading', { name: 'My workspaces' }).waitFor();
+}
+
+/** Goes to a screen through the main navigation (an in-app navigation: no reload, no new sign-in). */
+async function nav(page, name) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+}
+
 async function main() {
   mkdirSync(output, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), 'rde-e2e-chromium-'));
@@ -142,14 +163,17 @@ async function main() {
     });
 
     await step(`signs in as ${user} through the login form`, async () => {
-      await page.goto(`${base}/`);
-      await page.locator('input[name="username"]').waitFor();
-      await page.locator('input[name="username"]').fill(user);
-      await page.locator('input[name="password"]').fill(password);
-      await page.locator('button[type="submit"], input[type="submit"]').first().click();
-      await page.getByRole('heading', { name: 'My workspaces' }).waitFor();
+      await signIn(page, user, password);
       check(page.url().startsWith(`${base}/`), `ended on ${page.url()}`);
       await page.getByText(user).first().waitFor();
+    });
+
+    await step('a member sees no admin pages in the navigation', async () => {
+      const main = page.getByRole('navigation', { name: 'Main' });
+      await main.getByRole('link', { name: 'Blueprints', exact: true }).waitFor();
+      for (const name of ['Members', 'Security', 'Audit', 'Manage blueprints']) {
+        check((await main.getByRole('link', { name, exact: true }).count()) === 0, `a member is offered "${name}"`);
+      }
     });
 
     await step('leaves no code in the address bar and no token in web storage', async () => {
@@ -308,6 +332,26 @@ async function main() {
       await row(page).waitFor({ state: 'detached', timeout: statusTimeout });
     });
 
+
+    // The admin console, in a browser of its own (its own sign-in). Independent of the steps above
+    // except for the session check, which needs the workspace.
+    blocked = null;
+    const adminBrowser = await chromium.launch({
+      executablePath: process.env.RDE_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
+    });
+    try {
+      const adminContext = await adminBrowser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+      const adminPage = await adminContext.newPage();
+      adminPage.setDefaultTimeout(30_000);
+      adminPage.on('console', (message) => {
+        if (message.type() === 'error' && /Content.Security.Policy|Refused to/i.test(message.text())) problems.push(message.text());
+      });
+      adminPage.on('pageerror', (error) => problems.push(`uncaught (admin): ${error.message}`));
+      await adminConsole(adminPage, workspaceId);
+    } finally {
+      await adminBrowser.close();
+    }
+
     // Not dependent on the steps before: always checked.
     blocked = null;
     await step('no Content-Security-Policy violation or uncaught error on the way', async () => {
@@ -318,6 +362,143 @@ async function main() {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
   }
+}
+
+/** Admin steps against the current portal: members, blueprint ACL, Security Center, firewall, audit. */
+async function adminConsole(page, workspaceId) {
+  await step(`signs in as ${admin} and is offered the admin pages`, async () => {
+    await signIn(page, admin, adminPassword);
+    const main = page.getByRole('navigation', { name: 'Main' });
+    for (const name of ['Members', 'Security', 'Audit', 'Manage blueprints', 'Clusters']) {
+      await main.getByRole('link', { name, exact: true }).waitFor();
+    }
+  });
+
+  await step(`lists the members and changes ${user}'s workspace limit, then restores it`, async () => {
+    await nav(page, 'Members');
+    await page.getByRole('heading', { name: 'Members', exact: true }).waitFor();
+    const member = page.locator(`tr[data-member="${user}"]`);
+    await member.waitFor();
+    await page.locator(`tr[data-member="${admin}"]`).waitFor();
+    const before = await member.locator('td[data-limit]').getAttribute('data-limit');
+    const changed = before === '7' ? '6' : '7';
+    const setLimit = async (value) => {
+      await member.getByRole('button', { name: `Edit ${user}` }).click();
+      const dialog = page.getByRole('dialog', { name: `Edit ${user}` });
+      await dialog.getByLabel('Workspace limit').fill(value);
+      await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+      await dialog.waitFor({ state: 'hidden' });
+    };
+    await setLimit(changed);
+    await member.locator(`td[data-limit="${changed}"]`).waitFor();
+    // From the portal, not the page's memory.
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await member.locator(`td[data-limit="${changed}"]`).waitFor();
+    await page.screenshot({ path: join(output, 'admin-members.png'), fullPage: true });
+    await setLimit(before === 'default' ? '' : before);
+    await member.locator(`td[data-limit="${before}"]`).waitFor();
+  });
+
+  await step(`restricts ${blueprintId}'s access list, reads it back, and opens it again`, async () => {
+    await nav(page, 'Manage blueprints');
+    const edit = page.locator(`a[href="/admin/blueprints/${blueprintId}"]`);
+    const open = async () => {
+      await edit.click();
+      await page.getByRole('group', { name: 'Who may see and launch it' }).waitFor();
+    };
+    await open();
+    const acl = page.getByRole('group', { name: 'Who may see and launch it' });
+    const wasOpen = await acl.getByRole('radio', { name: 'Every member' }).isChecked();
+    await acl.getByRole('radio', { name: 'Only the people and domains listed' }).check();
+    await acl.getByLabel('Add people or domains').fill(`${user}, e2e.example, not-an-address@`);
+    await acl.getByRole('button', { name: 'Add', exact: true }).click();
+    // The invalid entry stays in the field, explained; the valid ones become entries.
+    await acl.getByText('"not-an-address@" is not an email address.').waitFor();
+    await acl.locator(`[data-acl-entry="${user}"]`).waitFor();
+    await acl.locator('[data-acl-entry="e2e.example"]').waitFor();
+    await acl.getByLabel('Add people or domains').fill('');
+    await page.screenshot({ path: join(output, 'admin-acl.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Manage blueprints' }).waitFor();
+    await open();
+    check(await acl.getByRole('radio', { name: 'Only the people and domains listed' }).isChecked(), 'the blueprint did not stay restricted');
+    await acl.locator(`[data-acl-entry="${user}"]`).waitFor();
+    await acl.locator('[data-acl-entry="e2e.example"]').waitFor();
+    // Back as it was (the sample blueprint is open to every member).
+    await acl.getByRole('button', { name: `Remove ${user}` }).click();
+    await acl.getByRole('button', { name: 'Remove e2e.example' }).click();
+    if (wasOpen) await acl.getByRole('radio', { name: 'Every member' }).check();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Manage blueprints' }).waitFor();
+    if (wasOpen) await page.locator(`a[href="/admin/blueprints/${blueprintId}"]`).locator('xpath=ancestor::li[1]')
+      .locator('[data-acl-mode="open"]').waitFor();
+  });
+
+  await step(`the Security Center shows ${user}'s terminal session`, async () => {
+    check(workspaceId, 'no workspace was created earlier');
+    await nav(page, 'Security');
+    await page.getByRole('heading', { name: 'Security Center' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Refreshing every' }).waitFor();
+    const session = page.locator(`tr[data-workspace="${workspaceId}"][data-type="terminal"]`).first();
+    // The connection log is a projection: give it a few refreshes to catch up.
+    for (let i = 0; i < 10 && (await session.count()) === 0; i++) {
+      await page.waitForTimeout(1_000);
+      await page.getByRole('button', { name: 'Refresh closed sessions' }).click();
+    }
+    await session.waitFor({ timeout: 5_000 });
+    check((await session.textContent()).includes(user), `the session row does not name ${user}`);
+    await page.screenshot({ path: join(output, 'admin-sessions.png'), fullPage: true });
+  });
+
+  await step('adds a firewall rule, reads it back, and removes it', async () => {
+    const cidr = '192.0.2.0/24';
+    const firewall = page.getByRole('navigation', { name: 'Security Center' });
+    const reopen = async () => {
+      await firewall.getByRole('link', { name: 'Sessions' }).click();
+      await firewall.getByRole('link', { name: 'Firewall rules' }).click();
+      await page.getByRole('note', { name: 'How the rules are applied' }).waitFor();
+    };
+    await reopen();
+    const rule = page.locator(`[data-rule="${cidr}"]`);
+    check((await rule.count()) === 0, `${cidr} is already a rule`);
+    await page.getByRole('button', { name: 'Add deny rule' }).click();
+    await page.getByLabel(/^Network of rule \d+$/).last().fill(cidr);
+    await page.getByLabel(/^Note of rule \d+$/).last().fill('e2e: documentation network');
+    await page.getByLabel('Address', { exact: true }).fill('192.0.2.77');
+    await page.getByText(/^Refused\./).waitFor();
+    await page.getByRole('button', { name: 'Save rules' }).click();
+    await page.getByText(/^Firewall saved/).waitFor();
+    await reopen();
+    await rule.waitFor();
+    await page.screenshot({ path: join(output, 'admin-firewall.png'), fullPage: true });
+    await rule.getByRole('button', { name: /^Remove rule \d+/ }).click();
+    await page.getByRole('button', { name: 'Save rules' }).click();
+    await page.getByText(/^Firewall saved/).waitFor();
+    await reopen();
+    check((await rule.count()) === 0, `${cidr} is still a rule after removing it`);
+  });
+
+  await step('the audit log shows the workspace\'s events, verifies intact and exports', async () => {
+    await nav(page, 'Audit');
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    const events = page.getByRole('table', { name: 'Audit events' });
+    await events.locator('tbody tr').first().waitFor();
+    if (workspaceId) {
+      await page.getByLabel('Workspace', { exact: true }).fill(workspaceId);
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await events.locator('tr[data-type="WorkspaceLaunchedEvent"]').waitFor();
+    }
+    await page.getByRole('button', { name: 'Verify integrity' }).click();
+    const verdict = page.locator('[data-verdict]');
+    await verdict.waitFor({ timeout: 60_000 });
+    check((await verdict.getAttribute('data-verdict')) === 'ok', `verification says: ${await verdict.textContent()}`);
+    check((await verdict.textContent()).includes('intact'), `verification says: ${await verdict.textContent()}`);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    const file = await download;
+    check(/^audit-.+\.jsonl$/.test(file.suggestedFilename()), `the export is named ${file.suggestedFilename()}`);
+    await page.screenshot({ path: join(output, 'admin-audit.png'), fullPage: true });
+  });
 }
 
 try {

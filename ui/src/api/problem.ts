@@ -50,12 +50,38 @@ export async function readProblem(response: Response): Promise<Problem> {
   }
 }
 
-export function parseRetryAfter(value: string | null): number | null {
-  if (!value) {
+/** `Retry-After` as seconds from `now`: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | null {
+  if (!value || !value.trim()) {
     return null;
   }
-  const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) : null;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    return Math.ceil(Number(text));
+  }
+  // Only the date forms: Date.parse would otherwise take "3 apples" for a year.
+  if (!/[A-Za-z]{3},? \d|GMT$/.test(text)) {
+    return null;
+  }
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** `3` → "3 seconds", `90` → "1 minute 30 seconds", `7200` → "2 hours". */
+export function formatRetryAfter(seconds: number): string {
+  const s = Math.max(0, Math.ceil(seconds));
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (s < 60) {
+    return unit(s, 'second');
+  }
+  if (s < 3600) {
+    const minutes = Math.floor(s / 60);
+    const rest = s % 60;
+    return rest ? `${unit(minutes, 'minute')} ${unit(rest, 'second')}` : unit(minutes, 'minute');
+  }
+  const hours = Math.floor(s / 3600);
+  const minutes = Math.round((s % 3600) / 60);
+  return minutes ? `${unit(hours, 'hour')} ${unit(minutes, 'minute')}` : unit(hours, 'hour');
 }
 
 /** `"workspace ws-1 is RUNNING; only..."` → `"Workspace ws-1 is RUNNING; only...".` */
@@ -90,9 +116,17 @@ export function describeProblem(problem: Problem, retryAfterSeconds: number | nu
     case 'workspace-limit-reached':
       return `You have reached your limit of running workspaces. Stop one first.${detail ? ` ${detail}` : ''}`;
     case 'rate-limited':
-      return retryAfterSeconds != null
-        ? `Too many requests. Try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`
+      return retryAfterSeconds != null && retryAfterSeconds > 0
+        ? `Too many requests. Try again in ${formatRetryAfter(retryAfterSeconds)}.`
         : 'Too many requests. Wait a moment and try again.';
+    case 'last-admin':
+      return `The portal needs at least one administrator, so this would leave it without one. Make someone else an admin first.${detail ? ` (${detail})` : ''}`;
+    case 'already-reviewed':
+      return `Someone has already reviewed this request. Refresh to see the decision.${detail ? ` (${detail})` : ''}`;
+    case 'self-review':
+      return 'You cannot review your own request: another administrator has to decide on it.';
+    case 'firewall-blocked':
+      return `The portal's firewall refuses your address.${detail ? ` ${detail}` : ''}`;
     case 'unavailable':
       return `The portal is busy or starting. Try again in a moment.${detail ? ` (${detail})` : ''}`;
     case 'internal-error':

@@ -5,10 +5,16 @@ import { boot, type Boot, type Session } from '../auth/session';
 import { AdminBlueprintsPage } from '../blueprints/AdminBlueprintsPage';
 import { BlueprintEditor } from '../blueprints/BlueprintEditor';
 import { BlueprintsPage } from '../blueprints/BlueprintsPage';
+import { AuditPage } from '../audit/AuditPage';
 import { ClustersPage } from '../clusters/ClustersPage';
+import { MembersPage } from '../members/MembersPage';
+import { PublishQueuePage } from '../publish/PublishQueuePage';
+import { SecurityPage } from '../security/SecurityPage';
+import { SettingsPage } from '../settings/SettingsPage';
 import { EmptyState, ErrorMessage, Spinner } from '../components/common';
 import { WorkspacePage } from '../workspaces/WorkspacePage';
 import { WorkspacesPage } from '../workspaces/WorkspacesPage';
+import { loadBranding, useBranding } from '../settings/branding';
 import { AppContext } from './context';
 import { useLoad } from './hooks';
 import type { JSX } from 'react';
@@ -23,6 +29,7 @@ let booting: Promise<Boot> | null = null;
 export function App() {
   const [state, setState] = useState<Boot | null>(null);
   useEffect(() => {
+    void loadBranding();
     booting ??= boot();
     void booting.then(setState);
   }, []);
@@ -90,16 +97,30 @@ function Shell({ me, session }: { me: Member; session: Session }) {
   const route = match(path);
   const admin = me.role === 'admin';
   const section = route.screen === 'terminal' || route.screen === 'workspace' ? 'workspaces' : route.screen === 'admin-blueprint-edit' ? 'admin-blueprints' : route.screen;
+  const branding = useBranding();
   return (
     <>
       <a className="skip-link" href="#main">Skip to content</a>
-      <header className="topbar">
-        <Link className="brand" href="/workspaces">RDE Portal</Link>
+      <header className={admin ? 'topbar topbar-admin' : 'topbar'}>
+        <Link className="brand" href="/workspaces">
+          {branding.logoSrc && <img className="brand-logo" src={branding.logoSrc} alt="" />}
+          {branding.productName}
+        </Link>
         <nav aria-label="Main">
           <NavLink href="/workspaces" current={section === 'workspaces'}>My workspaces</NavLink>
           <NavLink href="/blueprints" current={section === 'blueprints'}>Blueprints</NavLink>
-          {admin && <NavLink href="/admin/blueprints" current={section === 'admin-blueprints'}>Manage blueprints</NavLink>}
-          {admin && <NavLink href="/admin/clusters" current={section === 'admin-clusters'}>Clusters</NavLink>}
+          {admin && (
+            <>
+              <span className="nav-divider" aria-hidden="true" />
+              <NavLink href="/admin/blueprints" current={section === 'admin-blueprints'}>Manage blueprints</NavLink>
+              <NavLink href="/admin/clusters" current={section === 'admin-clusters'}>Clusters</NavLink>
+              <NavLink href="/admin/members" current={section === 'admin-members'}>Members</NavLink>
+              <NavLink href="/admin/publish" current={section === 'admin-publish'}>Publishing</NavLink>
+              <NavLink href="/admin/security" current={section === 'admin-security'}>Security</NavLink>
+              <NavLink href="/admin/audit" current={section === 'admin-audit'}>Audit</NavLink>
+              <NavLink href="/admin/settings" current={section === 'admin-settings'}>Settings</NavLink>
+            </>
+          )}
         </nav>
         <div className="account">
           <span className="who" title={me.role === 'admin' ? 'Administrator' : 'Member'}>
@@ -140,6 +161,16 @@ function Screen({ route, admin }: { route: Route; admin: boolean }) {
       return adminOnly(<BlueprintEditor key={route.blueprintId ?? 'new'} blueprintId={route.blueprintId} />);
     case 'admin-clusters':
       return adminOnly(<ClustersPage />);
+    case 'admin-members':
+      return adminOnly(<MembersPage />);
+    case 'admin-security':
+      return adminOnly(<SecurityPage tab={route.tab} />);
+    case 'admin-audit':
+      return adminOnly(<AuditPage />);
+    case 'admin-publish':
+      return adminOnly(<PublishQueuePage />);
+    case 'admin-settings':
+      return adminOnly(<SettingsPage />);
     default:
       return (
         <EmptyState title="Page not found">

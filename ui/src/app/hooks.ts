@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { busyRegistry } from '../auth/renewal';
+import { useBranding } from '../settings/branding';
 
 export type Loadable<T> =
   | { state: 'loading' }
-  | { state: 'failed'; message: string }
+  /** `status`: the HTTP status when the portal answered (404: the feature is not there, …). */
+  | { state: 'failed'; message: string; status?: number }
   | { state: 'loaded'; value: T };
 
 /** Loads once per `key`, and again on reload(); stale answers (after a newer load) are ignored. */
@@ -18,7 +20,7 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: unkno
     loadRef.current(controller.signal).then(
       (value) => !controller.signal.aborted && setResult({ state: 'loaded', value }),
       (error: Error) => !controller.signal.aborted && error.name !== 'AbortError' &&
-        setResult({ state: 'failed', message: error.message }),
+        setResult({ state: 'failed', message: error.message, status: (error as { status?: number }).status }),
     );
     return () => controller.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -33,7 +35,8 @@ export function useBusyWhile(active: boolean, reason: string): void {
 }
 
 export function useDocumentTitle(title: string): void {
+  const { productName } = useBranding();
   useEffect(() => {
-    document.title = `${title} · RDE Portal`;
-  }, [title]);
+    document.title = `${title} · ${productName}`;
+  }, [title, productName]);
 }

@@ -16,6 +16,14 @@ describe('routes', () => {
     ['/admin/blueprints/new', { screen: 'admin-blueprint-edit', blueprintId: null }],
     ['/admin/blueprints/bp-sample', { screen: 'admin-blueprint-edit', blueprintId: 'bp-sample' }],
     ['/admin/clusters', { screen: 'admin-clusters' }],
+    ['/admin/members', { screen: 'admin-members' }],
+    ['/admin/security', { screen: 'admin-security', tab: 'sessions' }],
+    ['/admin/security/firewall', { screen: 'admin-security', tab: 'firewall' }],
+    ['/admin/security/blocked', { screen: 'admin-security', tab: 'blocked' }],
+    ['/admin/security/other', { screen: 'not-found' }],
+    ['/admin/audit?actor=a', { screen: 'admin-audit' }],
+    ['/admin/publish', { screen: 'admin-publish' }],
+    ['/admin/settings', { screen: 'admin-settings' }],
     ['/nope', { screen: 'not-found' }],
   ])('%s', (path, route) => {
     expect(match(path)).toEqual(route);

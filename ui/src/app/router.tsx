@@ -40,7 +40,15 @@ export type Route =
   | { screen: 'admin-blueprints' }
   | { screen: 'admin-blueprint-edit'; blueprintId: string | null }
   | { screen: 'admin-clusters' }
+  | { screen: 'admin-members' }
+  | { screen: 'admin-security'; tab: SecurityTab }
+  | { screen: 'admin-audit' }
+  | { screen: 'admin-publish' }
+  | { screen: 'admin-settings' }
   | { screen: 'not-found' };
+
+export const SECURITY_TABS = ['sessions', 'firewall', 'blocked'] as const;
+export type SecurityTab = (typeof SECURITY_TABS)[number];
 
 /** `location`: a path, optionally with its query. */
 export function match(location: string): Route {
@@ -58,6 +66,14 @@ export function match(location: string): Route {
     return { screen: 'admin-blueprint-edit', blueprintId: c === 'new' ? null : c };
   }
   if (a === 'admin' && b === 'clusters' && parts.length === 2) return { screen: 'admin-clusters' };
+  if (a === 'admin' && b === 'members' && parts.length === 2) return { screen: 'admin-members' };
+  if (a === 'admin' && b === 'security' && parts.length === 2) return { screen: 'admin-security', tab: 'sessions' };
+  if (a === 'admin' && b === 'security' && parts.length === 3 && (SECURITY_TABS as readonly string[]).includes(c)) {
+    return { screen: 'admin-security', tab: c as SecurityTab };
+  }
+  if (a === 'admin' && b === 'audit' && parts.length === 2) return { screen: 'admin-audit' };
+  if (a === 'admin' && b === 'publish' && parts.length === 2) return { screen: 'admin-publish' };
+  if (a === 'admin' && b === 'settings' && parts.length === 2) return { screen: 'admin-settings' };
   return { screen: 'not-found' };
 }
 

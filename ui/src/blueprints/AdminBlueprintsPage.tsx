@@ -5,6 +5,7 @@ import { useDocumentTitle, useLoad } from '../app/hooks';
 import { Link } from '../app/router';
 import type { Blueprint, ListResponse } from '../api/types';
 import { EmptyState, ErrorMessage, Notice, PageHeader, RelativeTime, Spinner } from '../components/common';
+import { describeAcl } from './acl';
 import { BlueprintSummary } from './BlueprintsPage';
 
 /** Admins: every blueprint, with links to edit and create. */
@@ -36,6 +37,9 @@ export function AdminBlueprintsPage() {
                 {b.updatedAt && <> · changed <RelativeTime iso={b.updatedAt} /></>}
               </p>
               <BlueprintSummary blueprint={b} />
+              <p className="access" data-acl-mode={b.acl?.mode ?? 'open'}>
+                <span className="muted">Who may launch:</span> {describeAcl(b.acl)}
+              </p>
               <div className="card-actions">
                 <Link className="button button-secondary" href={`/admin/blueprints/${encodeURIComponent(b.id)}`}
                   aria-label={`Edit ${b.name}`}>Edit</Link>

@@ -5,6 +5,7 @@ import { useBusyWhile, useDocumentTitle, useLoad } from '../app/hooks';
 import { Link, navigate } from '../app/router';
 import type { Blueprint, Cluster, ListResponse } from '../api/types';
 import { ErrorMessage, PageHeader, Spinner } from '../components/common';
+import { AclEditor } from './AclEditor';
 import { EMPTY_FORM, formFrom, requestFrom, validateForm, type BlueprintForm, type FormErrors } from './form';
 
 function Field({ label, error, hint, children }: {
@@ -128,6 +129,8 @@ export function BlueprintEditor({ blueprintId }: { blueprintId: string | null })
         </Field>
         <EnvEditor rows={form.env} error={errors.env} onChange={(env) => update({ env })} />
         <Field label="Start command" hint="Run when the workspace starts; leave empty for none.">{input('startCommand')}</Field>
+        <AclEditor acl={form.acl} pending={form.aclPending} error={errors.acl}
+          onChange={(acl, aclPending) => update({ acl, aclPending })} />
         {error && <ErrorMessage message={error} />}
         <div className="form-actions">
           <Link className="button button-secondary" href="/admin/blueprints">Cancel</Link>

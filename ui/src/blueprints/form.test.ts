@@ -25,7 +25,24 @@ describe('blueprint form', () => {
       ports: [8000, 3000],
       env: { MODE: 'dev' },
       startCommand: 'python3 -m http.server $PORT',
+      acl: { mode: 'open', emails: [], domains: [] },
     });
+  });
+
+  it('keeps what it does not edit and sends the access list with its pending entry', async () => {
+    const { formFrom } = await import('./form');
+    const form = formFrom({
+      id: 'bp-1', name: 'python', clusterId: 'local', image: 'python:3.12',
+      resources: { cpu: '500m', memory: '1Gi', storage: '10Gi' }, ports: [8000], env: {}, startCommand: null,
+      tools: [{ name: 'claude', command: 'claude' }], llm: { provider: 'anthropic', endpoint: null, keySet: true },
+      acl: { mode: 'restricted', emails: ['ada@example.com'], domains: [] },
+    });
+    const request = requestFrom({ ...form, aclPending: 'example.org' });
+    expect(request.tools).toEqual([{ name: 'claude', command: 'claude' }]);
+    // No apiKey: the portal keeps the stored key.
+    expect(request.llm).toEqual({ provider: 'anthropic', endpoint: null });
+    expect(request.acl).toEqual({ mode: 'restricted', emails: ['ada@example.com'], domains: ['example.org'] });
+    expect(validateForm({ ...form, aclPending: 'bad@' }, 1).acl).toBe('"bad@" is not an email address.');
   });
 
   it('lets the cluster be left out while only one is registered', () => {

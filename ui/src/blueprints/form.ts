@@ -2,8 +2,9 @@
  * The blueprint editor's form model and its checks, which follow the portal's (domain Quantities
  * and Validation) so an admin sees what to fix before sending.
  */
-import type { Blueprint, BlueprintRequest } from '../api/types';
+import type { Acl, Blueprint, BlueprintRequest, Tool } from '../api/types';
 import { validateWorkspaceName } from '../workspaces/name';
+import { aclFrom, aclToSend, OPEN_ACL, validateAcl } from './acl';
 
 export interface EnvRow {
   key: string;
@@ -21,6 +22,12 @@ export interface BlueprintForm {
   ports: string;
   env: EnvRow[];
   startCommand: string;
+  acl: Acl;
+  /** Typed into the ACL's entry field but not added yet; saved along if valid. */
+  aclPending: string;
+  /** Not edited here; carried so that saving keeps them (a PUT without them would drop them). */
+  tools: Tool[] | null;
+  llm: { provider: string; endpoint: string | null } | null;
 }
 
 export type FormErrors = Partial<Record<keyof BlueprintForm, string>>;
@@ -35,6 +42,10 @@ export const EMPTY_FORM: BlueprintForm = {
   ports: '',
   env: [],
   startCommand: '',
+  acl: OPEN_ACL,
+  aclPending: '',
+  tools: null,
+  llm: null,
 };
 
 const CPU = /^(\d{1,6})(m?)$/;
@@ -69,6 +80,10 @@ export function formFrom(blueprint: Blueprint): BlueprintForm {
     ports: (blueprint.ports ?? []).join(', '),
     env: Object.entries(blueprint.env ?? {}).map(([key, value]) => ({ key, value })),
     startCommand: blueprint.startCommand ?? '',
+    acl: aclFrom(blueprint.acl),
+    aclPending: '',
+    tools: blueprint.tools ?? null,
+    llm: blueprint.llm ? { provider: blueprint.llm.provider, endpoint: blueprint.llm.endpoint ?? null } : null,
   };
 }
 
@@ -120,6 +135,8 @@ export function validateForm(form: BlueprintForm, clusterCount: number): FormErr
   } else if (keys.length > MAX_ENV) {
     errors.env = `At most ${MAX_ENV} variables.`;
   }
+  const aclProblem = validateAcl(form.acl, form.aclPending);
+  if (aclProblem) errors.acl = aclProblem;
   return errors;
 }
 
@@ -134,5 +151,8 @@ export function requestFrom(form: BlueprintForm): BlueprintRequest {
     ports: typeof ports === 'string' ? [] : ports,
     env: Object.fromEntries(form.env.map((row) => [row.key.trim(), row.value])),
     startCommand: form.startCommand.trim() || null,
+    ...(form.tools ? { tools: form.tools } : {}),
+    ...(form.llm ? { llm: form.llm } : {}),
+    acl: aclToSend(form.acl, form.aclPending),
   };
 }

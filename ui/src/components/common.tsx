@@ -1,5 +1,5 @@
 /** Small building blocks shared by the screens. */
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { WorkspaceStatus } from '../api/types';
 import { isTransitional, labelOf, toneOf } from '../workspaces/status';
 
@@ -133,4 +133,73 @@ export function RelativeTime({ iso }: { iso: string }) {
       : abs < 86400 ? relative.format(Math.round(seconds / 3600), 'hour')
         : relative.format(Math.round(seconds / 86400), 'day');
   return <time dateTime={iso} title={date.toLocaleString()}>{text}</time>;
+}
+
+/** The foot of a cursor-paged list: "Load more" while there is more, and what went wrong loading it. */
+export function LoadMore({ hasMore, loading, error, onMore, what, shown }: {
+  hasMore: boolean;
+  loading: boolean;
+  error: string | null;
+  onMore: () => void;
+  /** "members", "events". */
+  what: string;
+  shown: number;
+}) {
+  return (
+    <div className="load-more">
+      <span className="muted" aria-live="polite">
+        {hasMore ? `${shown} ${shown === 1 ? singular(what) : what} shown` : shown === 1 ? `The only ${singular(what)}` : `All ${shown} ${what}`}
+      </span>
+      {error && <ErrorMessage message={error} onRetry={onMore} />}
+      {hasMore && !error && (
+        <button type="button" className="button-secondary" onClick={onMore} disabled={loading}>
+          {loading ? 'Loading…' : `Load more ${what}`}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** "members" → "member": the lists' nouns are regular plurals. */
+function singular(plural: string): string {
+  return plural.endsWith('s') ? plural.slice(0, -1) : plural;
+}
+
+/** A labelled form field with its hint or error wired for screen readers. */
+export function FormField({ label, error, hint, children }: {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+  children: (props: { id: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string }) => ReactNode;
+}) {
+  const id = useId();
+  const noteId = useId();
+  const note = error ?? hint;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': note ? noteId : undefined })}
+      {note && <p id={noteId} className={error ? 'field-error' : 'field-hint'}>{note}</p>}
+    </div>
+  );
+}
+
+/** Bytes as people read them: 999 B, 1.2 KiB, 3.4 MiB. */
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '—';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+/** An absolute time for tables: local, to the second, with the ISO form on hover. */
+export function Timestamp({ iso }: { iso: string | null | undefined }) {
+  if (!iso) return <span className="muted">—</span>;
+  const date = new Date(iso);
+  return <time dateTime={iso} title={iso}>{date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' })}</time>;
 }

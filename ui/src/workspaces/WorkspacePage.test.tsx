@@ -20,7 +20,10 @@ const stopped: Workspace = {
 
 function renderPage(preview: string | null, post: (path: string, body: unknown) => Promise<unknown>) {
   const value = {
-    api: { post, get: vi.fn(async () => stopped) } as unknown as ApiClient,
+    api: {
+      post,
+      get: vi.fn(async (path: string) => (path.includes('/publish-requests') ? { items: [], next: null } : stopped)),
+    } as unknown as ApiClient,
     session: {} as Session,
     me: { email: 'alice@example.com', role: 'user', trusted: false, workspaceLimit: null },
   } satisfies AppContextValue;

@@ -7,6 +7,7 @@ import type { Workspace } from '../api/types';
 import { ErrorMessage, PageHeader, RelativeTime, Spinner, StatusBadge } from '../components/common';
 import { probeTerminalCapability, terminalCapability, type Capability } from '../terminal/capability';
 import { applyChange } from './list';
+import { PublishPanel } from '../publish/PublishPanel';
 import { PreviewControls } from './PreviewControls';
 import { returnToPreview } from './preview';
 import { actionsFor, labelOf } from './status';
@@ -101,6 +102,7 @@ export function WorkspacePage({ workspaceId, preview }: { workspaceId: string; p
             </p>
             <PreviewControls workspace={workspace} />
           </div>
+          <PublishPanel workspace={workspace} />
         </>
       )}
     </section>

@@ -1,0 +1,73 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { appendPage, EMPTY_PAGE, type PagedList } from '../api/paging';
+import type { ListResponse } from '../api/types';
+
+export type PagedState<T> =
+  | { state: 'loading' }
+  | { state: 'failed'; message: string; status?: number }
+  | { state: 'loaded'; list: PagedList<T>; loadingMore: boolean; moreError: string | null };
+
+/**
+ * A cursor-paged list: the first page on mount (and whenever `key` changes or on reload()), the
+ * next ones on loadMore(). Answers to a superseded load are dropped.
+ */
+export function usePaged<T>(
+  loadPage: (cursor: string | null, signal: AbortSignal) => Promise<ListResponse<T>>,
+  keyOf: (item: T) => string,
+  key: unknown[] = [],
+) {
+  const [result, setResult] = useState<PagedState<T>>({ state: 'loading' });
+  const [generation, setGeneration] = useState(0);
+  const loadRef = useRef(loadPage);
+  loadRef.current = loadPage;
+  const keyRef = useRef(keyOf);
+  keyRef.current = keyOf;
+  const controller = useRef<AbortController | null>(null);
+  // A reload (refresh) keeps the rows on screen until the new ones arrive; new filters do not.
+  const soft = useRef(false);
+
+  useEffect(() => {
+    const current = new AbortController();
+    controller.current?.abort();
+    controller.current = current;
+    const keep = soft.current;
+    soft.current = false;
+    setResult((previous) => (previous.state === 'loaded' && keep ? previous : { state: 'loading' }));
+    loadRef.current(null, current.signal).then(
+      (page) => !current.signal.aborted && setResult({
+        state: 'loaded', list: appendPage(EMPTY_PAGE as PagedList<T>, page, keyRef.current), loadingMore: false, moreError: null,
+      }),
+      (error: Error) => !current.signal.aborted && error.name !== 'AbortError' &&
+        setResult({ state: 'failed', message: error.message, status: (error as { status?: number }).status }),
+    );
+    return () => current.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [generation, ...key]);
+
+  const loadMore = useCallback(() => {
+    if (result.state !== 'loaded' || result.loadingMore || result.list.next === null) return;
+    const current = controller.current;
+    if (!current) return;
+    const shown = result.list;
+    setResult({ ...result, loadingMore: true, moreError: null });
+    loadRef.current(shown.next, current.signal).then(
+      (page) => !current.signal.aborted && setResult({
+        state: 'loaded', list: appendPage(shown, page, keyRef.current), loadingMore: false, moreError: null,
+      }),
+      (error: Error) => !current.signal.aborted && error.name !== 'AbortError' &&
+        setResult({ state: 'loaded', list: shown, loadingMore: false, moreError: error.message }),
+    );
+  }, [result]);
+
+  const reload = useCallback(() => {
+    soft.current = true;
+    setGeneration((g) => g + 1);
+  }, []);
+
+  /** Local edits (a saved or removed row) without a round trip. */
+  const update = useCallback((change: (list: PagedList<T>) => PagedList<T>) => {
+    setResult((previous) => (previous.state === 'loaded' ? { ...previous, list: change(previous.list) } : previous));
+  }, []);
+
+  return { result, loadMore, reload, update } as const;
+}
