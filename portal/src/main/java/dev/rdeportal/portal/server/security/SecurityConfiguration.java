@@ -87,6 +87,7 @@ class SecurityConfiguration {
                         // The controllers check too; this is the second line of defence.
                         .pathMatchers("/api/v1/audit/**", "/api/v1/audit", "/api/v1/admin/**").hasRole("ADMIN")
                         .pathMatchers("/api/v1/security/**").hasRole("ADMIN")
+                        .pathMatchers("/api/v1/publish-requests", "/api/v1/publish-requests/**").hasRole("ADMIN")
                         .pathMatchers("/api/**").hasRole("MEMBER")
                         .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus").permitAll()
                         .pathMatchers("/actuator/**").denyAll()
