@@ -51,7 +51,7 @@ class ControlSessionFlowControlTest {
                 Duration.ofSeconds(1), Duration.ofSeconds(1), () -> "id"),
                 commands, queries, new Reconciler(() -> "op"), scheduler,
                 new MutableClock(Instant.parse("2026-03-01T10:00:00Z")), Duration.ofSeconds(10),
-                Duration.ofSeconds(5), 3);
+                Duration.ofSeconds(5), 3, name -> "http://" + name + "--pub.preview.localhost:8080");
         ControlSession session = new ControlSession(deps, new AgentPrincipal("agent-1", "c1", "10.0.0.1"), out);
         session.start(out);
         session.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder().setVersion(ProtocolVersions.current())

@@ -4,6 +4,7 @@ import static dev.rdeportal.command.publish.PublishRequestAggregateTest.APPROVED
 import static dev.rdeportal.command.publish.PublishRequestAggregateTest.ID;
 
 import dev.rdeportal.command.workspace.LifecycleSettings;
+import dev.rdeportal.domain.DomainException;
 import dev.rdeportal.domain.publish.DispatchPublishOperationCommand;
 import dev.rdeportal.domain.publish.FailPublishOperationCommand;
 import dev.rdeportal.domain.publish.PublishRequestFailedEvent;
@@ -61,6 +62,20 @@ class PublishSagaTest {
                 .expectDeadlinesMet("op-1")
                 .expectDispatchedCommands(new FailPublishOperationCommand(ID, "op-1",
                         "the agent did not answer within 90 s"));
+    }
+
+    @Test
+    void aGatewayRefusalFailsTheRequestAtOnce() {
+        String tooOld = "the agent of cluster local is too old to publish (protocol 1.3; publishing needs 1.4)";
+        fixture.setCallbackBehavior((payload, metaData) -> {
+            if (payload instanceof DispatchPublishOperationCommand) {
+                throw DomainException.conflict(tooOld);
+            }
+            return null;
+        });
+        fixture.givenNoPriorActivity()
+                .whenAggregate(ID).publishes(APPROVED)
+                .expectDispatchedCommands(DISPATCH, new FailPublishOperationCommand(ID, "op-1", tooOld));
     }
 
     @Test
