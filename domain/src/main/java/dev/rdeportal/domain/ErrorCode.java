@@ -16,6 +16,15 @@ public enum ErrorCode {
     WORKSPACE_LIMIT_REACHED("workspace-limit-reached", 409),
     /** Removing or demoting the last admin would leave nobody able to manage the portal. */
     LAST_ADMIN("last-admin", 409),
+    /** A publish request was approved or rejected already: a review is single-use. */
+    ALREADY_REVIEWED("already-reviewed", 409),
+    /** An admin may not review their own publish request. */
+    SELF_REVIEW("self-review", 403),
+    /**
+     * An approval was refused because the requester may no longer use the workspace's blueprint
+     * (its ACL changed, or they left); the request stays PENDING and the refusal is recorded.
+     */
+    REQUESTER_ACCESS_REVOKED("requester-access-revoked", 409),
     RATE_LIMITED("rate-limited", 429),
     UNAVAILABLE("unavailable", 503),
     /** A one-time ticket (terminal, preview) that is unknown, spent, expired or for something else. */

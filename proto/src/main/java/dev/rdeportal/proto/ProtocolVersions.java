@@ -6,7 +6,7 @@ import dev.rdeportal.proto.v1.ProtocolVersion;
 public final class ProtocolVersions {
 
     public static final int MAJOR = 1;
-    public static final int MINOR = 3;
+    public static final int MINOR = 4;
 
     /**
      * Flow-control credit of a channel stream, per direction (since 1.1): data bytes a sender may
@@ -51,6 +51,9 @@ public final class ProtocolVersions {
 
     /** Largest WebSocket message relayed through a preview (1.3); larger ones close the socket (1009). */
     public static final int PREVIEW_MAX_MESSAGE_BYTES = 1024 * 1024;
+
+    /** The first minor version that publishes apps (PUBLISH operations, preview channels to a published app). */
+    public static final int PUBLISH_MINOR = 4;
 
     /** Metadata keys that carry the agent credential on every call but {@code Join}. */
     public static final String AGENT_ID_HEADER = "rde-agent-id";

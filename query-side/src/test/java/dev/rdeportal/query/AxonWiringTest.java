@@ -95,7 +95,7 @@ class AxonWiringTest {
         assertThat(context.getBeansWithAnnotation(ProcessingGroup.class).values())
                 .extracting(bean -> bean.getClass().getAnnotation(ProcessingGroup.class).value())
                 .containsExactlyInAnyOrder("workspaces", "blueprints", "clusters", "connections", "audit-chain", "firewall",
-                        "members");
+                        "members", "publish-requests");
     }
 
     @Test

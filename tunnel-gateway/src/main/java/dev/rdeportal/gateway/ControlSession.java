@@ -2,6 +2,10 @@ package dev.rdeportal.gateway;
 
 import dev.rdeportal.domain.cluster.RecordAgentConnectedCommand;
 import dev.rdeportal.domain.cluster.RecordAgentDisconnectedCommand;
+import dev.rdeportal.domain.publish.CompletePublishOperationCommand;
+import dev.rdeportal.domain.publish.FailPublishOperationCommand;
+import dev.rdeportal.domain.publish.FindPendingPublishOperationsQuery;
+import dev.rdeportal.domain.publish.PublishRequestView;
 import dev.rdeportal.domain.workspace.CompleteWorkspaceOperationCommand;
 import dev.rdeportal.domain.workspace.FailWorkspaceOperationCommand;
 import dev.rdeportal.domain.workspace.FindClusterWorkspacesQuery;
@@ -37,6 +41,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
@@ -88,16 +93,25 @@ final class ControlSession implements StreamObserver<AgentMessage>, AgentLink {
             Clock clock,
             Duration heartbeatInterval,
             Duration callTimeout,
-            int queueCapacity) {
+            int queueCapacity,
+            Function<String, String> publishedUrl) {
+    }
+
+    /** An operation sent on this stream: for a workspace, or (1.4) for a publish request and its app's name. */
+    private record Sent(String workspaceId, String publishRequestId, String publishName) {
+
+        boolean publish() {
+            return publishRequestId != null;
+        }
     }
 
     private final Dependencies deps;
     private final AgentPrincipal principal;
     private final Outbox outbox;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
-    private final Map<String, String> inFlight = new LinkedHashMap<>(64, 0.75f, false) {
+    private final Map<String, Sent> inFlight = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Sent> eldest) {
             return size() > MAX_OPERATIONS_IN_FLIGHT;
         }
     };
@@ -260,6 +274,28 @@ final class ControlSession implements StreamObserver<AgentMessage>, AgentLink {
                             principal.clusterId(), views.size(), inventory.size(), actions.size());
                     actions.forEach(this::apply);
                 });
+        if (protocolMinor >= ProtocolVersions.PUBLISH_MINOR) {
+            resendPendingPublishes();
+        }
+    }
+
+    /** Approved publishes without an answer yet: sent again with their own ids (the agent's journal dedupes). */
+    private void resendPendingPublishes() {
+        deps.queries().query(new FindPendingPublishOperationsQuery(principal.clusterId()),
+                        ResponseTypes.multipleInstancesOf(PublishRequestView.class))
+                .orTimeout(deps.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((views, error) -> {
+                    if (error != null) {
+                        log.warn("cannot list pending publish operations of cluster {}; their deadlines will fail them",
+                                principal.clusterId(), error);
+                        return;
+                    }
+                    for (PublishRequestView view : views) {
+                        log.info("re-sending publish operation {} of request {} to agent {}", view.operationId(),
+                                view.id(), principal.agentId());
+                        sendPublish(view.id(), view.publishName(), ProtoConverters.pendingPublish(view));
+                    }
+                });
     }
 
     private void apply(Reconciler.Action action) {
@@ -277,15 +313,20 @@ final class ControlSession implements StreamObserver<AgentMessage>, AgentLink {
 
     private void result(OperationResult result) {
         String operationId = result.getOperationId();
-        String workspaceId;
+        Sent sent;
         synchronized (inFlight) {
-            workspaceId = inFlight.remove(operationId);
+            sent = inFlight.remove(operationId);
         }
-        if (workspaceId == null) {
+        if (sent == null) {
             log.warn("agent {} reported a result for operation {}, which was not sent on this stream; ignored",
                     principal.agentId(), operationId);
             return;
         }
+        if (sent.publish()) {
+            publishResult(sent, result);
+            return;
+        }
+        String workspaceId = sent.workspaceId();
         if (result.getSuccess()) {
             dispatch(new CompleteWorkspaceOperationCommand(workspaceId, operationId, result.getState().getPortsMap()),
                     principal.metaData(), "complete operation " + operationId + " of workspace " + workspaceId);
@@ -294,6 +335,25 @@ final class ControlSession implements StreamObserver<AgentMessage>, AgentLink {
             dispatch(new FailWorkspaceOperationCommand(workspaceId, operationId, reason),
                     principal.metaData(), "fail operation " + operationId + " of workspace " + workspaceId);
         }
+    }
+
+    /** A published app that does not run is a failed publish, whatever the agent called the operation. */
+    private void publishResult(Sent sent, OperationResult result) {
+        String requestId = sent.publishRequestId();
+        String operationId = result.getOperationId();
+        boolean running = result.hasPublished()
+                && result.getPublished().getPhase() == dev.rdeportal.proto.v1.WorkspacePhase.WORKSPACE_PHASE_RUNNING;
+        if (result.getSuccess() && running) {
+            dispatch(new CompletePublishOperationCommand(requestId, operationId, deps.publishedUrl().apply(sent.publishName())),
+                    principal.metaData(), "complete publish operation " + operationId + " of request " + requestId);
+            return;
+        }
+        String reason = !result.getReason().isBlank() ? result.getReason()
+                : result.hasPublished() && !result.getPublished().getReason().isBlank() ? result.getPublished().getReason()
+                : "the agent reports the app " + (result.hasPublished()
+                        ? result.getPublished().getPhase().name().replace("WORKSPACE_PHASE_", "").toLowerCase() : "not running");
+        dispatch(new FailPublishOperationCommand(requestId, operationId, reason), principal.metaData(),
+                "fail publish operation " + operationId + " of request " + requestId);
     }
 
     /** Unsolicited: the workspace must be on this agent's cluster, which the read side confirms. */
@@ -330,8 +390,17 @@ final class ControlSession implements StreamObserver<AgentMessage>, AgentLink {
 
     /** Sends an operation; false if the stream is closed or had to be closed because it is full. */
     boolean sendOperation(String workspaceId, Operation operation) {
+        return send(operation, new Sent(workspaceId, null, null));
+    }
+
+    /** Sends a publish operation (1.4) of a publish request; its app's name makes the URL of the answer. */
+    boolean sendPublish(String requestId, String publishName, Operation operation) {
+        return send(operation, new Sent(operation.getSpec().getWorkspaceId(), requestId, publishName));
+    }
+
+    private boolean send(Operation operation, Sent sent) {
         synchronized (inFlight) {
-            inFlight.put(operation.getOperationId(), workspaceId);
+            inFlight.put(operation.getOperationId(), sent);
         }
         if (!send(GatewayMessage.newBuilder().setOperation(operation).build())) {
             return false;

@@ -3,6 +3,10 @@ package dev.rdeportal.gateway;
 import dev.rdeportal.gateway.channel.ChannelBroker;
 import java.time.Clock;
 import java.util.UUID;
+import java.util.function.Function;
+import dev.rdeportal.gateway.preview.PreviewProperties;
+import dev.rdeportal.gateway.preview.PublishedOrigin;
+import org.springframework.beans.factory.annotation.Value;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -60,7 +64,9 @@ public class GatewayConfiguration {
     @Bean
     TunnelService tunnelService(GatewayProperties properties, AgentRegistry agentRegistry, ChannelBroker channelBroker,
                                 AgentCredentials agentCredentials, CommandGateway commandGateway,
-                                QueryGateway queryGateway, EventGateway eventGateway, ObjectProvider<Clock> clock) {
+                                QueryGateway queryGateway, EventGateway eventGateway, ObjectProvider<Clock> clock,
+                                ObjectProvider<PreviewProperties> previewProperties,
+                                @Value("${rde.portal.port:8080}") int portalPort) {
         // Not a bean: a ScheduledExecutorService bean would be taken over by Spring's @Scheduled support.
         ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "rde-gateway-heartbeat");
@@ -70,9 +76,15 @@ public class GatewayConfiguration {
         ControlSession.Dependencies sessions = new ControlSession.Dependencies(agentRegistry, channelBroker,
                 commandGateway, queryGateway, new Reconciler(() -> UUID.randomUUID().toString()), heartbeats,
                 clock.getIfUnique(Clock::systemUTC), properties.heartbeatInterval(), properties.callTimeout(),
-                properties.controlQueueCapacity());
+                properties.controlQueueCapacity(), publishedUrls(previewProperties.getIfAvailable(
+                        () -> new PreviewProperties(null, null, 0, null, null, null, null)), portalPort));
         return new TunnelService(new AgentJoiner(commandGateway, eventGateway, agentCredentials,
                 properties.callTimeout()), sessions);
+    }
+
+    /** A published app is served on the preview domain, beside previews (see {@link PublishedOrigin}). */
+    static Function<String, String> publishedUrls(PreviewProperties preview, int portalPort) {
+        return name -> PublishedOrigin.url(preview, portalPort, name);
     }
 
     @Bean

@@ -1,14 +1,18 @@
 package dev.rdeportal.gateway;
 
+import dev.rdeportal.domain.DomainException;
+import dev.rdeportal.domain.publish.DispatchPublishOperationCommand;
 import dev.rdeportal.domain.workspace.DispatchWorkspaceOperationCommand;
+import dev.rdeportal.proto.ProtocolVersions;
 import java.util.Optional;
 import org.axonframework.commandhandling.CommandHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How the workspace lifecycle saga reaches agents: handles {@link DispatchWorkspaceOperationCommand}
- * by sending the operation on the control stream of the cluster's agent.
+ * How the workspace lifecycle and publish sagas reach agents: handles
+ * {@link DispatchWorkspaceOperationCommand} and {@link DispatchPublishOperationCommand} by sending
+ * the operation on the control stream of the cluster's agent.
  *
  * <p>Nothing is queued for an agent that is not connected: a reconnecting agent is sent every
  * pending operation again, with the same id, during reconciliation, so a queue here would only
@@ -34,5 +38,26 @@ final class OperationDispatcher {
         }
         log.info("no agent of cluster {} connected: {} operation {} of workspace {} will be sent when it reconnects",
                 cmd.clusterId(), cmd.kind(), cmd.operationId(), cmd.workspaceId());
+    }
+
+    /**
+     * Publish operations go only to agents that speak 1.4; an older agent is refused here, and the
+     * publish saga fails the request with this message at once instead of waiting for its deadline.
+     */
+    @CommandHandler
+    void handle(DispatchPublishOperationCommand cmd) {
+        Optional<ControlSession> session = registry.forCluster(cmd.clusterId());
+        if (session.isPresent() && session.get().protocolMinor() < ProtocolVersions.PUBLISH_MINOR) {
+            throw DomainException.conflict("the agent of cluster " + cmd.clusterId() + " is too old to publish (protocol 1."
+                    + session.get().protocolMinor() + "; publishing needs 1." + ProtocolVersions.PUBLISH_MINOR + ")");
+        }
+        if (session.isPresent() && session.get().sendPublish(cmd.requestId(), cmd.publishName(),
+                ProtoConverters.publish(cmd))) {
+            log.debug("sent publish operation {} of request {} to agent {}", cmd.operationId(), cmd.requestId(),
+                    session.get().principal().agentId());
+            return;
+        }
+        log.info("no agent of cluster {} connected: publish operation {} of request {} will be sent when it reconnects",
+                cmd.clusterId(), cmd.operationId(), cmd.requestId());
     }
 }

@@ -1,5 +1,7 @@
 package dev.rdeportal.gateway;
 
+import dev.rdeportal.domain.publish.DispatchPublishOperationCommand;
+import dev.rdeportal.domain.publish.PublishRequestView;
 import dev.rdeportal.domain.workspace.DispatchWorkspaceOperationCommand;
 import dev.rdeportal.domain.workspace.ObservedPhase;
 import dev.rdeportal.domain.workspace.OperationKind;
@@ -45,6 +47,32 @@ final class ProtoConverters {
                 .setOperationId(operationId)
                 .setKind(kind(kind))
                 .setSpec(proto)
+                .build();
+    }
+
+    static Operation publish(DispatchPublishOperationCommand cmd) {
+        return publish(cmd.operationId(), cmd.requestId(), cmd.workspaceId(), cmd.publishName(), cmd.port(),
+                cmd.startCommand());
+    }
+
+    /** The publish operation an approved request waits for, re-sent with its original id. */
+    static Operation pendingPublish(PublishRequestView view) {
+        return publish(view.operationId(), view.id(), view.workspaceId(), view.publishName(), view.port(),
+                view.startCommand());
+    }
+
+    private static Operation publish(String operationId, String requestId, String workspaceId, String name, int port,
+                                     String startCommand) {
+        return Operation.newBuilder()
+                .setOperationId(operationId)
+                .setKind(dev.rdeportal.proto.v1.OperationKind.OPERATION_KIND_PUBLISH)
+                .setSpec(dev.rdeportal.proto.v1.WorkspaceSpec.newBuilder().setWorkspaceId(text(workspaceId)))
+                .setPublish(dev.rdeportal.proto.v1.PublishSpec.newBuilder()
+                        .setPublishId(text(requestId))
+                        .setWorkspaceId(text(workspaceId))
+                        .setName(text(name))
+                        .setPort(port)
+                        .setStartCommand(text(startCommand)))
                 .build();
     }
 

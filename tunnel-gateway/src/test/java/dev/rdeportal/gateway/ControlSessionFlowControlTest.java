@@ -13,11 +13,9 @@ import dev.rdeportal.proto.v1.AgentMessage;
 import dev.rdeportal.proto.v1.GatewayMessage;
 import dev.rdeportal.proto.v1.Hello;
 import io.grpc.Status;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -34,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class ControlSessionFlowControlTest {
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private final FakeStream out = new FakeStream();
+    private final FakeServerStream out = new FakeServerStream();
     private AgentRegistry registry;
     private OperationDispatcher dispatcher;
 
@@ -51,7 +49,7 @@ class ControlSessionFlowControlTest {
                 Duration.ofSeconds(1), Duration.ofSeconds(1), () -> "id"),
                 commands, queries, new Reconciler(() -> "op"), scheduler,
                 new MutableClock(Instant.parse("2026-03-01T10:00:00Z")), Duration.ofSeconds(10),
-                Duration.ofSeconds(5), 3);
+                Duration.ofSeconds(5), 3, name -> "http://" + name + "--pub.preview.localhost:8080");
         ControlSession session = new ControlSession(deps, new AgentPrincipal("agent-1", "c1", "10.0.0.1"), out);
         session.start(out);
         session.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder().setVersion(ProtocolVersions.current())
@@ -99,62 +97,5 @@ class ControlSessionFlowControlTest {
     private void dispatch(String operationId) {
         dispatcher.handle(new DispatchWorkspaceOperationCommand("c1", "w-1", operationId, OperationKind.START,
                 "dev@example.com", "demo", "bp-1", null));
-    }
-
-    /** A transport whose readiness the test sets. */
-    private static final class FakeStream extends ServerCallStreamObserver<GatewayMessage> {
-        final List<GatewayMessage> sent = new ArrayList<>();
-        volatile boolean ready = true;
-        Runnable onReady = () -> { };
-        Throwable error;
-
-        @Override
-        public boolean isReady() {
-            return ready;
-        }
-
-        @Override
-        public void setOnReadyHandler(Runnable handler) {
-            onReady = handler;
-        }
-
-        @Override
-        public void onNext(GatewayMessage value) {
-            sent.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            error = t;
-        }
-
-        @Override
-        public void onCompleted() {
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return false;
-        }
-
-        @Override
-        public void setOnCancelHandler(Runnable handler) {
-        }
-
-        @Override
-        public void setCompression(String compression) {
-        }
-
-        @Override
-        public void disableAutoInboundFlowControl() {
-        }
-
-        @Override
-        public void request(int count) {
-        }
-
-        @Override
-        public void setMessageCompression(boolean enable) {
-        }
     }
 }

@@ -170,7 +170,7 @@ class TunnelServerTest {
                 Duration.ofSeconds(5));
         ControlSession.Dependencies sessions = new ControlSession.Dependencies(registry, broker, commands, queries,
                 new Reconciler(() -> UUID.randomUUID().toString()), Executors.newSingleThreadScheduledExecutor(),
-                clock, Duration.ofSeconds(1), Duration.ofSeconds(5), 1000);
+                clock, Duration.ofSeconds(1), Duration.ofSeconds(5), 1000, name -> "http://" + name + "--pub.preview.localhost:8080");
         service = new TunnelService(new AgentJoiner(commands, events, credentials, Duration.ofSeconds(5)), sessions);
         GatewayProperties properties = new GatewayProperties(0, "127.0.0.1", null, Duration.ofSeconds(1), null, null,
                 null, null, null, null, null, null, null, null);

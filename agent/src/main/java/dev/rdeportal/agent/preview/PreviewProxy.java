@@ -1,5 +1,7 @@
 package dev.rdeportal.agent.preview;
 
+import dev.rdeportal.agent.runtime.PublishState;
+import dev.rdeportal.agent.runtime.WorkspacePhase;
 import dev.rdeportal.agent.runtime.WorkspaceRuntime;
 import dev.rdeportal.proto.v1.ChannelRefused;
 import dev.rdeportal.proto.v1.OpenChannel;
@@ -86,6 +88,10 @@ public final class PreviewProxy implements AutoCloseable {
             refuse.accept("too many previews at once on this agent (" + maxStreams + ")");
             return;
         }
+        if (!request.getPublishId().isEmpty()) {
+            openPublished(request, gateway, refuse);
+            return;
+        }
         Optional<InetSocketAddress> address;
         try {
             address = runtime.portAddress(request.getWorkspaceId(), request.getPort());
@@ -104,6 +110,44 @@ public final class PreviewProxy implements AutoCloseable {
                 request.getHttp(), client, () -> streams.remove(channelId));
         streams.put(channelId, stream);
         stream.dial(gateway);
+    }
+
+    /**
+     * 1.4: a request to a published app, at the endpoint its runtime reports. Its streams are keyed
+     * by the publish id, so a stopping workspace never ends them: the app runs apart from it.
+     */
+    private void openPublished(OpenChannel request, Channel gateway, Consumer<String> refuse) {
+        String publishId = request.getPublishId();
+        Optional<PublishState> app;
+        try {
+            app = runtime.published().stream().filter(p -> p.publishId().equals(publishId)).findFirst();
+        } catch (RuntimeException e) {
+            log.warn("published app {}: {}", publishId, e.toString());
+            refuse.accept("the published app cannot be reached: " + e.getMessage());
+            return;
+        }
+        if (app.isEmpty() || app.get().phase() != WorkspacePhase.RUNNING || app.get().endpoint().isEmpty()) {
+            refuse.accept("the published app is not running on this agent"
+                    + app.map(a -> " (" + a.phase().name().toLowerCase() + (a.reason().isEmpty() ? "" : ": " + a.reason()) + ")")
+                    .orElse(""));
+            return;
+        }
+        InetSocketAddress address = endpoint(app.get().endpoint());
+        String channelId = request.getChannelId();
+        PreviewStream stream = new PreviewStream(channelId, publishId, address, address.getPort(), request.getHttp(),
+                client, () -> streams.remove(channelId));
+        streams.put(channelId, stream);
+        stream.dial(gateway);
+    }
+
+    /** {@code host:port} as a runtime reports it; the host is resolved when the request is made. */
+    static InetSocketAddress endpoint(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return InetSocketAddress.createUnresolved(host, Integer.parseInt(hostPort.substring(colon + 1)));
     }
 
     /** Ends every preview of a workspace that stopped. */

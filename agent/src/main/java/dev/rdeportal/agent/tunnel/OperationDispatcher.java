@@ -1,5 +1,7 @@
 package dev.rdeportal.agent.tunnel;
 
+import dev.rdeportal.agent.runtime.PublishState;
+import dev.rdeportal.agent.runtime.WorkspacePhase;
 import dev.rdeportal.agent.runtime.WorkspaceRuntime;
 import dev.rdeportal.agent.runtime.WorkspaceRuntimeException;
 import dev.rdeportal.agent.runtime.WorkspaceSpec;
@@ -87,7 +89,7 @@ final class OperationDispatcher {
             // Applied before: same answer, but the state as it is now (it may have changed since).
             log.info("operation {} ({} {}) already applied; answering the recorded result",
                     operationId, recorded.get().kind(), workspaceId);
-            reply.accept(result(recorded.get(), current(workspaceId)));
+            reply.accept(result(recorded.get(), current(workspaceId), operation));
             return;
         }
         JournalEntry entry = execute(operation);
@@ -100,7 +102,7 @@ final class OperationDispatcher {
                     operationId, workspaceId, e.toString());
             return;
         }
-        reply.accept(result(entry, entry.state()));
+        reply.accept(result(entry, entry.state(), operation));
     }
 
     private JournalEntry execute(Operation operation) {
@@ -118,6 +120,21 @@ final class OperationDispatcher {
                     ending.accept(WorkspaceSpec.requireValidId(workspaceId));
                     runtime.delete(WorkspaceSpec.requireValidId(workspaceId));
                     yield WorkspaceState.missing(workspaceId);
+                }
+                case OPERATION_KIND_PUBLISH -> {
+                    // Queued with the workspace's own operations: the snapshot never races a stop or delete.
+                    PublishState app = runtime.publish(ProtoMapping.publish(operation.getPublish()));
+                    if (app.phase() != WorkspacePhase.RUNNING) {
+                        throw new WorkspaceRuntimeException("published app " + app.name() + " is "
+                                + app.phase().name().toLowerCase() + (app.reason().isEmpty() ? "" : ": " + app.reason()));
+                    }
+                    log.info("operation {}: published app {} of workspace {} at {}", operation.getOperationId(),
+                            app.name(), workspaceId, app.endpoint());
+                    yield current(workspaceId);
+                }
+                case OPERATION_KIND_UNPUBLISH -> {
+                    runtime.unpublish(WorkspaceSpec.requireValidId(operation.getPublish().getPublishId()));
+                    yield current(workspaceId);
                 }
                 default -> throw new IllegalArgumentException("unsupported operation kind " + operation.getKindValue());
             };
@@ -142,13 +159,26 @@ final class OperationDispatcher {
         }
     }
 
-    private OperationResult result(JournalEntry entry, WorkspaceState state) {
-        return OperationResult.newBuilder()
+    private OperationResult result(JournalEntry entry, WorkspaceState state, Operation operation) {
+        OperationResult.Builder result = OperationResult.newBuilder()
                 .setOperationId(entry.operationId())
                 .setSuccess(entry.success())
                 .setReason(entry.reason())
-                .setState(ProtoMapping.state(state, journal.lastOperation(state.workspaceId())))
-                .build();
+                .setState(ProtoMapping.state(state, journal.lastOperation(state.workspaceId())));
+        if (operation.hasPublish()) {
+            // The app as it is now, also when a re-sent operation is answered from the journal.
+            result.setPublished(ProtoMapping.published(published(operation.getPublish().getPublishId())));
+        }
+        return result.build();
+    }
+
+    private PublishState published(String publishId) {
+        try {
+            return runtime.published().stream().filter(p -> p.publishId().equals(publishId)).findFirst()
+                    .orElseGet(() -> PublishState.missing(publishId));
+        } catch (RuntimeException e) {
+            return PublishState.missing(publishId);
+        }
     }
 
     private static OperationResult failure(Operation operation, String reason) {
@@ -165,6 +195,8 @@ final class OperationDispatcher {
             case OPERATION_KIND_START -> "start";
             case OPERATION_KIND_STOP -> "stop";
             case OPERATION_KIND_DELETE -> "delete";
+            case OPERATION_KIND_PUBLISH -> "publish";
+            case OPERATION_KIND_UNPUBLISH -> "unpublish";
             default -> "operation";
         };
     }

@@ -18,6 +18,21 @@ final class ProtoMapping {
                 new ArrayList<>(spec.getPortsList()), spec.getEnvMap(), spec.getStartCommand());
     }
 
+    static dev.rdeportal.agent.runtime.PublishSpec publish(dev.rdeportal.proto.v1.PublishSpec spec) {
+        return new dev.rdeportal.agent.runtime.PublishSpec(spec.getPublishId(), spec.getWorkspaceId(), spec.getName(),
+                spec.getPort(), spec.getStartCommand());
+    }
+
+    static dev.rdeportal.proto.v1.PublishedApp published(dev.rdeportal.agent.runtime.PublishState state) {
+        return dev.rdeportal.proto.v1.PublishedApp.newBuilder()
+                .setPublishId(state.publishId())
+                .setName(state.name())
+                .setPhase(phase(state.phase()))
+                .setEndpoint(state.endpoint())
+                .setReason(state.reason())
+                .build();
+    }
+
     static WorkspaceState state(dev.rdeportal.agent.runtime.WorkspaceState state, Optional<String> lastOperationId) {
         WorkspaceState.Builder builder = WorkspaceState.newBuilder()
                 .setWorkspaceId(state.workspaceId())

@@ -87,18 +87,28 @@ final class FakeRuntime implements WorkspaceRuntime {
     public void close() {
     }
 
+    final AtomicInteger publishes = new AtomicInteger();
+    final java.util.Map<String, PublishState> apps = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Set to make the next publish start an app that dies at once. */
+    volatile boolean publishFails;
+
     @Override
     public PublishState publish(PublishSpec spec) {
-        throw new UnsupportedOperationException("the tunnel does not publish yet");
+        publishes.incrementAndGet();
+        PublishState state = publishFails
+                ? new PublishState(spec.publishId(), spec.name(), WorkspacePhase.FAILED, "", "start command exited with status 1")
+                : new PublishState(spec.publishId(), spec.name(), WorkspacePhase.RUNNING, "127.0.0.1:" + (40000 + spec.port() % 1000), "");
+        apps.put(spec.publishId(), state);
+        return state;
     }
 
     @Override
     public void unpublish(String publishId) {
-        throw new UnsupportedOperationException("the tunnel does not publish yet");
+        apps.remove(publishId);
     }
 
     @Override
     public List<PublishState> published() {
-        return List.of();
+        return List.copyOf(apps.values());
     }
 }

@@ -48,6 +48,48 @@ class OperationJournalTest {
         return reply.get(5, TimeUnit.SECONDS);
     }
 
+    private static Operation publish(String id, String publishId) {
+        return Operation.newBuilder().setOperationId(id).setKind(OperationKind.OPERATION_KIND_PUBLISH)
+                .setSpec(WorkspaceSpec.newBuilder().setWorkspaceId("w-1"))
+                .setPublish(dev.rdeportal.proto.v1.PublishSpec.newBuilder().setPublishId(publishId).setWorkspaceId("w-1")
+                        .setName("demo-abc").setPort(8000).setStartCommand("run"))
+                .build();
+    }
+
+    @Test
+    void aPublishIsAppliedOnceAndEveryAnswerCarriesThePublishedApp() throws Exception {
+        OperationDispatcher dispatcher = new OperationDispatcher(runtime,
+                OperationJournal.open(dir, Clock.systemUTC(), OperationJournal.RETENTION), workers);
+
+        OperationResult first = apply(dispatcher, publish("op-p", "pr-1"));
+        OperationResult again = apply(dispatcher, publish("op-p", "pr-1"));
+
+        assertThat(runtime.publishes).hasValue(1);
+        assertThat(first.getSuccess()).isTrue();
+        assertThat(first.getPublished().getPhase()).isEqualTo(dev.rdeportal.proto.v1.WorkspacePhase.WORKSPACE_PHASE_RUNNING);
+        assertThat(first.getPublished().getEndpoint()).isEqualTo("127.0.0.1:40000");
+        assertThat(first.getPublished().getName()).isEqualTo("demo-abc");
+        assertThat(again).isEqualTo(first);
+
+        OperationResult removed = apply(dispatcher, Operation.newBuilder().setOperationId("op-u")
+                .setKind(OperationKind.OPERATION_KIND_UNPUBLISH).setSpec(WorkspaceSpec.newBuilder().setWorkspaceId("w-1"))
+                .setPublish(dev.rdeportal.proto.v1.PublishSpec.newBuilder().setPublishId("pr-1")).build());
+        assertThat(removed.getSuccess()).isTrue();
+        assertThat(removed.getPublished().getPhase()).isEqualTo(dev.rdeportal.proto.v1.WorkspacePhase.WORKSPACE_PHASE_MISSING);
+    }
+
+    @Test
+    void aPublishedAppThatDoesNotRunIsAFailedPublishWithItsReason() throws Exception {
+        runtime.publishFails = true;
+        OperationDispatcher dispatcher = new OperationDispatcher(runtime,
+                OperationJournal.open(dir, Clock.systemUTC(), OperationJournal.RETENTION), workers);
+
+        OperationResult result = apply(dispatcher, publish("op-p", "pr-2"));
+
+        assertThat(result.getSuccess()).isFalse();
+        assertThat(result.getReason()).contains("publish workspace w-1").contains("failed: start command exited with status 1");
+    }
+
     @Test
     void theSameOperationIdIsAppliedOnceEvenAcrossAgentRestarts() throws Exception {
         Clock clock = Clock.systemUTC();

@@ -12,6 +12,9 @@ import dev.rdeportal.domain.member.MemberJoinedEvent;
 import dev.rdeportal.domain.member.MemberList;
 import dev.rdeportal.domain.member.MemberRemovedEvent;
 import dev.rdeportal.domain.member.MemberRole;
+import dev.rdeportal.domain.member.MemberTrustGrantedEvent;
+import dev.rdeportal.domain.member.MemberTrustRevokedEvent;
+import dev.rdeportal.domain.member.ResolveMemberCommand;
 import dev.rdeportal.domain.member.OrganizationCreatedEvent;
 import dev.rdeportal.domain.member.PutMemberCommand;
 import dev.rdeportal.domain.member.ReleaseWorkspaceSlotCommand;
@@ -96,6 +99,9 @@ class Organization {
         Member current = members.get(cmd.email());
         if (current == null) {
             apply(new MemberJoinedEvent(id, cmd.email(), cmd.role(), cmd.trusted(), cmd.workspaceLimit(), "invitation"));
+            if (cmd.trusted()) {
+                apply(new MemberTrustGrantedEvent(id, cmd.email()));
+            }
             return list();
         }
         if (current.admin() && cmd.role() != MemberRole.ADMIN) {
@@ -104,8 +110,23 @@ class Organization {
         Member next = new Member(cmd.email(), cmd.role(), cmd.trusted(), cmd.workspaceLimit());
         if (!next.equals(current)) {
             apply(new MemberChangedEvent(id, cmd.email(), cmd.role(), cmd.trusted(), cmd.workspaceLimit()));
+            if (cmd.trusted() && !current.trusted()) {
+                apply(new MemberTrustGrantedEvent(id, cmd.email()));
+            } else if (!cmd.trusted() && current.trusted()) {
+                apply(new MemberTrustRevokedEvent(id, cmd.email()));
+            }
         }
         return list();
+    }
+
+    /** The member as now; trust is read here, under the lock, so a revocation applies to the next request. */
+    @CommandHandler
+    Member handle(ResolveMemberCommand cmd) {
+        Member member = members.get(cmd.email());
+        if (member == null) {
+            throw new DomainException(ErrorCode.NOT_A_MEMBER, cmd.email() + " is not a member of this portal");
+        }
+        return member;
     }
 
     @CommandHandler

@@ -11,6 +11,9 @@ import dev.rdeportal.domain.member.MemberJoinedEvent;
 import dev.rdeportal.domain.member.MemberList;
 import dev.rdeportal.domain.member.MemberRemovedEvent;
 import dev.rdeportal.domain.member.MemberRole;
+import dev.rdeportal.domain.member.MemberTrustGrantedEvent;
+import dev.rdeportal.domain.member.MemberTrustRevokedEvent;
+import dev.rdeportal.domain.member.ResolveMemberCommand;
 import dev.rdeportal.domain.member.OrganizationCreatedEvent;
 import dev.rdeportal.domain.member.PutMemberCommand;
 import dev.rdeportal.domain.member.ReleaseWorkspaceSlotCommand;
@@ -86,10 +89,42 @@ class OrganizationTest {
     void anAdminInvitesAndChangesMembers() {
         fixture.given(ADA_JOINED)
                 .when(new PutMemberCommand(ORGANIZATION_ID, ALICE, MemberRole.USER, true, 2))
-                .expectEvents(new MemberJoinedEvent(ORGANIZATION_ID, ALICE, MemberRole.USER, true, 2, "invitation"));
+                .expectEvents(new MemberJoinedEvent(ORGANIZATION_ID, ALICE, MemberRole.USER, true, 2, "invitation"),
+                        new MemberTrustGrantedEvent(ORGANIZATION_ID, ALICE));
         fixture.given(ADA_JOINED, ALICE_JOINED)
                 .when(new PutMemberCommand(ORGANIZATION_ID, ALICE, MemberRole.USER, false, null))
                 .expectNoEvents();
+    }
+
+    @Test
+    void grantingAndRevokingTrustAreEventsOfTheirOwn() {
+        fixture.given(ADA_JOINED, ALICE_JOINED)
+                .when(new PutMemberCommand(ORGANIZATION_ID, ALICE, MemberRole.USER, true, null))
+                .expectEvents(new MemberChangedEvent(ORGANIZATION_ID, ALICE, MemberRole.USER, true, null),
+                        new MemberTrustGrantedEvent(ORGANIZATION_ID, ALICE));
+        fixture.given(ADA_JOINED, ALICE_JOINED, new MemberChangedEvent(ORGANIZATION_ID, ALICE, MemberRole.USER, true, null))
+                .when(new PutMemberCommand(ORGANIZATION_ID, ALICE, MemberRole.USER, false, null))
+                .expectEvents(new MemberChangedEvent(ORGANIZATION_ID, ALICE, MemberRole.USER, false, null),
+                        new MemberTrustRevokedEvent(ORGANIZATION_ID, ALICE));
+        // A change of limit alone is no trust event.
+        fixture.given(ADA_JOINED, ALICE_JOINED, new MemberChangedEvent(ORGANIZATION_ID, ALICE, MemberRole.USER, true, null))
+                .when(new PutMemberCommand(ORGANIZATION_ID, ALICE, MemberRole.USER, true, 3))
+                .expectEvents(new MemberChangedEvent(ORGANIZATION_ID, ALICE, MemberRole.USER, true, 3));
+    }
+
+    @Test
+    void resolvingAMemberReadsTrustAsItIsNowAndRecordsNothing() {
+        fixture.given(ADA_JOINED, ALICE_JOINED, new MemberChangedEvent(ORGANIZATION_ID, ALICE, MemberRole.USER, true, null),
+                        new MemberTrustGrantedEvent(ORGANIZATION_ID, ALICE),
+                        new MemberChangedEvent(ORGANIZATION_ID, ALICE, MemberRole.USER, false, null),
+                        new MemberTrustRevokedEvent(ORGANIZATION_ID, ALICE))
+                .when(new ResolveMemberCommand(ORGANIZATION_ID, ALICE))
+                .expectNoEvents()
+                .expectResultMessagePayload(new Member(ALICE, MemberRole.USER, false, null));
+        fixture.given(ADA_JOINED)
+                .when(new ResolveMemberCommand(ORGANIZATION_ID, "eve@example.com"))
+                .expectNoEvents()
+                .expectException(code(ErrorCode.NOT_A_MEMBER));
     }
 
     @Test

@@ -120,6 +120,17 @@ public final class ChannelBroker {
                 .setHttp(request));
     }
 
+    /** 1.4: a preview channel to the app published under {@code publishId}, on its agent. */
+    public CompletableFuture<AgentChannel> openPublished(String clusterId, String publishId, String user,
+                                                         HttpRequestHead request) {
+        return open(clusterId, 4, "published apps", OpenChannel.newBuilder()
+                .setWorkspaceId(publishId)
+                .setPublishId(publishId)
+                .setKind(ChannelKind.CHANNEL_KIND_PREVIEW)
+                .setUser(user)
+                .setHttp(request));
+    }
+
     private CompletableFuture<AgentChannel> open(String clusterId, int minMinor, String what, OpenChannel.Builder request) {
         Optional<? extends AgentLink> agent = agents.apply(clusterId);
         if (agent.isEmpty()) {

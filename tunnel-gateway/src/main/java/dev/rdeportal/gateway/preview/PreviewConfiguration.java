@@ -14,6 +14,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.axonframework.queryhandling.QueryGateway;
+import reactor.core.publisher.Mono;
 
 /**
  * Wires previews: tickets and cookie sessions on the application's {@link JdbcTemplate}, the
@@ -51,15 +53,23 @@ public class PreviewConfiguration {
         return new PreviewSweeper(previewSessions, terminalAudit, properties.sweepInterval());
     }
 
+    /** Without a {@link MemberCheck} from the application, published apps refuse everyone (fail closed). */
+    @Bean
+    PublishedApps publishedApps(QueryGateway queryGateway, ObjectProvider<MemberCheck> memberCheck,
+                                dev.rdeportal.gateway.GatewayProperties gateway) {
+        return new PublishedApps(queryGateway, gateway.callTimeout(),
+                memberCheck.getIfAvailable(() -> email -> Mono.just(false)));
+    }
+
     @Bean
     PreviewFilter previewFilter(PreviewProperties properties, PreviewTickets previewTickets, PreviewSessions previewSessions,
                                 WorkspaceAccess workspaceAccess, ChannelBroker channelBroker, TerminalAudit terminalAudit,
-                                FirewallGuard firewallGuard,
+                                FirewallGuard firewallGuard, PublishedApps publishedApps,
                                 @Value("${rde.gateway.preview.portal-url:}") String portalUrl,
                                 @Value("${rde.portal.port:8080}") int portalPort) {
         String portal = portalUrl == null || portalUrl.isBlank() ? "http://localhost:" + portalPort
                 : portalUrl.strip().replaceAll("/+$", "");
         return new PreviewFilter(properties, previewTickets, previewSessions, workspaceAccess, channelBroker,
-                new PreviewRelay(new HandshakeWebSocketService()), new PreviewResponses(portal), terminalAudit, firewallGuard);
+                new PreviewRelay(new HandshakeWebSocketService()), new PreviewResponses(portal), terminalAudit, firewallGuard, publishedApps);
     }
 }

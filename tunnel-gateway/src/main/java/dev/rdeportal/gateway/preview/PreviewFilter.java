@@ -4,6 +4,7 @@ import dev.rdeportal.domain.DomainException;
 import dev.rdeportal.domain.ErrorCode;
 import dev.rdeportal.domain.connection.PreviewAccessRefusedEvent;
 import dev.rdeportal.domain.connection.PreviewSessionOpenedEvent;
+import dev.rdeportal.domain.publish.PublishRequestView;
 import dev.rdeportal.domain.workspace.WorkspaceStatus;
 import dev.rdeportal.domain.workspace.WorkspaceView;
 import dev.rdeportal.gateway.channel.ChannelBroker;
@@ -68,6 +69,7 @@ public final class PreviewFilter implements WebFilter, Ordered {
     private final PreviewResponses responses;
     private final TerminalAudit audit;
     private final FirewallGuard firewall;
+    private final PublishedApps published;
     private final Map<String, CachedView> workspaces = new ConcurrentHashMap<>();
 
     static final Duration WORKSPACE_CACHE_TTL = Duration.ofSeconds(2);
@@ -77,8 +79,9 @@ public final class PreviewFilter implements WebFilter, Ordered {
 
     PreviewFilter(PreviewProperties properties, PreviewTickets tickets, PreviewSessions sessions, WorkspaceAccess access,
                   ChannelBroker broker, PreviewRelay relay, PreviewResponses responses, TerminalAudit audit,
-                  FirewallGuard firewall) {
+                  FirewallGuard firewall, PublishedApps published) {
         this.firewall = firewall;
+        this.published = published;
         this.properties = properties;
         this.tickets = tickets;
         this.sessions = sessions;
@@ -101,6 +104,10 @@ public final class PreviewFilter implements WebFilter, Ordered {
         if (!PreviewOrigin.underDomain(hostName, properties.domain())) {
             return chain.filter(exchange);
         }
+        Optional<String> publishedName = PublishedOrigin.parse(hostName, properties.domain());
+        if (publishedName.isPresent()) {
+            return publishedApp(exchange, publishedName.get(), hostHeader);
+        }
         Optional<PreviewOrigin> origin = PreviewOrigin.parse(hostName, properties.domain());
         if (origin.isEmpty()) {
             return responses.error(exchange, ErrorCode.NOT_FOUND, "There is no preview at " + printable(hostName) + ".", null);
@@ -108,7 +115,36 @@ public final class PreviewFilter implements WebFilter, Ordered {
         if (exchange.getRequest().getPath().value().equals(REDEEM_PATH)) {
             return admitted(exchange, null, origin.get(), () -> redeem(exchange, origin.get()));
         }
-        return serve(exchange, origin.get(), hostHeader);
+        return serve(exchange, origin.get(), hostHeader, null);
+    }
+
+    /**
+     * A published app's host. Its tickets and cookie sessions are a preview's, with the publish
+     * request's id in place of the workspace (see {@link #published(PreviewOrigin)}): the same
+     * one-time ticket, host-only cookie, firewall and audit. Who may use it differs: any current
+     * member, checked on every request.
+     */
+    private Mono<Void> publishedApp(ServerWebExchange exchange, String name, String hostHeader) {
+        return published.byName(name)
+                .flatMap(found -> {
+                    if (found.isEmpty()) {
+                        return responses.error(exchange, ErrorCode.NOT_FOUND, "There is no published app named "
+                                + name + ".", null);
+                    }
+                    PublishRequestView app = found.get();
+                    PreviewOrigin origin = new PreviewOrigin(app.id(), app.port());
+                    if (exchange.getRequest().getPath().value().equals(REDEEM_PATH)) {
+                        return admitted(exchange, null, origin, () -> redeem(exchange, origin));
+                    }
+                    return serve(exchange, origin, hostHeader, app);
+                })
+                .onErrorResume(e -> responses.error(exchange, ErrorCode.UNAVAILABLE,
+                        "The published app cannot be looked up right now; try again.", null));
+    }
+
+    /** Whether an origin is a published app's (its "workspace" is a publish request id). */
+    static boolean published(PreviewOrigin origin) {
+        return origin.workspaceId().startsWith("pr-");
     }
 
     /** The IP firewall first: a blocked address gets 403 {@code firewall-blocked}, recorded by the guard. */
@@ -180,7 +216,8 @@ public final class PreviewFilter implements WebFilter, Ordered {
 
     // ---- cookie → relay --------------------------------------------------------------------------
 
-    private Mono<Void> serve(ServerWebExchange exchange, PreviewOrigin origin, String hostHeader) {
+    /** @param app the published app served on this origin; null for a workspace preview */
+    private Mono<Void> serve(ServerWebExchange exchange, PreviewOrigin origin, String hostHeader, PublishRequestView app) {
         String clientIp = ClientIp.of(exchange);
         HttpCookie cookie = exchange.getRequest().getCookies().getFirst(COOKIE);
         if (cookie == null) {
@@ -201,8 +238,9 @@ public final class PreviewFilter implements WebFilter, Ordered {
                                         session.user(), "cookie presented on another preview origin"), session.user(), clientIp)
                                 .then(notFound(exchange));
                     }
-                    return admitted(exchange, session.user(), origin,
-                            () -> relay(exchange, session, hostHeader, clientIp));
+                    return admitted(exchange, session.user(), origin, () -> app == null
+                            ? relay(exchange, session, hostHeader, clientIp)
+                            : relayPublished(exchange, session, app, hostHeader, clientIp));
                 });
     }
 
@@ -220,6 +258,32 @@ public final class PreviewFilter implements WebFilter, Ordered {
                     HttpRequestHead head = head(exchange.getRequest(), websocket, hostHeader, clientIp);
                     return Mono.fromFuture(() -> broker.openPreview(view.clusterId(), view.id(), session.user(),
                             origin.port(), head));
+                })
+                .flatMap(channel -> websocket
+                        ? relay.websocket(exchange, channel, traffic)
+                        : relay.http(exchange, channel, traffic))
+                .onErrorResume(e -> failed(exchange, origin, unwrap(e)))
+                .doFinally(signal -> sessions.count(session, 0, traffic.in.get(), traffic.out.get()));
+    }
+
+    /** Like {@link #relay}, to a published app, for whoever is a member now (a former member's cookie stops working). */
+    private Mono<Void> relayPublished(ServerWebExchange exchange, PreviewSessions.Session session, PublishRequestView app,
+                                      String hostHeader, String clientIp) {
+        PreviewOrigin origin = session.origin();
+        PreviewRelay.Traffic traffic = new PreviewRelay.Traffic();
+        boolean websocket = isWebSocket(exchange.getRequest());
+        return published.isMember(session.user())
+                .flatMap(member -> {
+                    if (!member) {
+                        log.warn("published app {}: {} is no longer a member; refused", app.id(), session.user());
+                        return audit.record(new PreviewAccessRefusedEvent(app.id(), app.port(), session.user(),
+                                        "not a member of this portal"), session.user(), clientIp)
+                                .then(Mono.error(new DomainException(ErrorCode.NOT_A_MEMBER,
+                                        "Published apps are for members of this portal only.")));
+                    }
+                    sessions.count(session, 1, 0, 0);
+                    HttpRequestHead head = head(exchange.getRequest(), websocket, hostHeader, clientIp);
+                    return Mono.fromFuture(() -> broker.openPublished(app.clusterId(), app.id(), session.user(), head));
                 })
                 .flatMap(channel -> websocket
                         ? relay.websocket(exchange, channel, traffic)

@@ -50,6 +50,8 @@ public record PreviewOrigin(String workspaceId, int port) {
             return Optional.empty();
         }
         int port = Integer.parseInt(m.group(1));
-        return port > 65535 ? Optional.empty() : Optional.of(new PreviewOrigin(m.group(2), port));
+        // A published app's ticket names its request ("pr-…") in place of a workspace: never a preview.
+        return port > 65535 || m.group(2).startsWith("pr-") ? Optional.empty()
+                : Optional.of(new PreviewOrigin(m.group(2), port));
     }
 }

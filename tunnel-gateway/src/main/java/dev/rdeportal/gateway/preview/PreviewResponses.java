@@ -60,6 +60,9 @@ final class PreviewResponses {
 
     /** Where the owner gets a fresh ticket: the portal's page of the workspace, which opens the preview. */
     String portalLink(PreviewOrigin origin) {
+        if (PreviewFilter.published(origin)) {
+            return portalUrl + "/published/" + origin.workspaceId();
+        }
         return portalUrl + "/workspaces/" + origin.workspaceId() + "?preview=" + origin.port();
     }
 

@@ -35,6 +35,7 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import dev.rdeportal.gateway.preview.MemberCheck;
 
 /**
  * Every {@code /api/v1} call carries a bearer JWT from the configured issuer, verified on every
@@ -55,6 +56,12 @@ class SecurityConfiguration {
     MemberDirectory memberDirectory(CommandGateway commands, QueryGateway queries, EventGateway events,
                                     SecurityProperties properties, ObjectProvider<Clock> clock) {
         return new MemberDirectory(commands, queries, events, properties, clock.getIfUnique(Clock::systemUTC));
+    }
+
+    /** Published apps are for current members: the gateway asks the same in-memory directory on every request. */
+    @Bean
+    MemberCheck publishedAppMembers(MemberDirectory members) {
+        return email -> members.find(email).map(java.util.Optional::isPresent);
     }
 
     @Bean
@@ -87,6 +94,7 @@ class SecurityConfiguration {
                         // The controllers check too; this is the second line of defence.
                         .pathMatchers("/api/v1/audit/**", "/api/v1/audit", "/api/v1/admin/**").hasRole("ADMIN")
                         .pathMatchers("/api/v1/security/**").hasRole("ADMIN")
+                        .pathMatchers("/api/v1/publish-requests", "/api/v1/publish-requests/**").hasRole("ADMIN")
                         .pathMatchers("/api/**").hasRole("MEMBER")
                         .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus").permitAll()
                         .pathMatchers("/actuator/**").denyAll()
