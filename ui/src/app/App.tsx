@@ -1,3 +1,4 @@
+import { PublishedPage } from '../publish/PublishedPage';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { ApiClient } from '../api/client';
 import type { Member } from '../api/types';
@@ -149,6 +150,8 @@ function Screen({ route, admin }: { route: Route; admin: boolean }) {
       return <WorkspacePage key={route.workspaceId} workspaceId={route.workspaceId} preview={route.preview} />;
     case 'blueprints':
       return <BlueprintsPage />;
+    case 'published':
+      return <PublishedPage key={route.requestId} requestId={route.requestId} />;
     case 'terminal':
       return (
         <Suspense fallback={<Spinner label="Loading the terminal…" />}>

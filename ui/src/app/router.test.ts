@@ -24,6 +24,8 @@ describe('routes', () => {
     ['/admin/audit?actor=a', { screen: 'admin-audit' }],
     ['/admin/publish', { screen: 'admin-publish' }],
     ['/admin/settings', { screen: 'admin-settings' }],
+    ['/published/pr-7', { screen: 'published', requestId: 'pr-7' }],
+    ['/published', { screen: 'not-found' }],
     ['/nope', { screen: 'not-found' }],
   ])('%s', (path, route) => {
     expect(match(path)).toEqual(route);

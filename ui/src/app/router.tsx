@@ -45,6 +45,8 @@ export type Route =
   | { screen: 'admin-audit' }
   | { screen: 'admin-publish' }
   | { screen: 'admin-settings' }
+  /** A published app: trades a fresh ticket for it (its "sign in again" link lands here). */
+  | { screen: 'published'; requestId: string }
   | { screen: 'not-found' };
 
 export const SECURITY_TABS = ['sessions', 'firewall', 'blocked'] as const;
@@ -74,6 +76,7 @@ export function match(location: string): Route {
   if (a === 'admin' && b === 'audit' && parts.length === 2) return { screen: 'admin-audit' };
   if (a === 'admin' && b === 'publish' && parts.length === 2) return { screen: 'admin-publish' };
   if (a === 'admin' && b === 'settings' && parts.length === 2) return { screen: 'admin-settings' };
+  if (a === 'published' && parts.length === 2) return { screen: 'published', requestId: b };
   return { screen: 'not-found' };
 }
 

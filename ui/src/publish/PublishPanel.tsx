@@ -1,3 +1,4 @@
+import { publishedPath } from './published';
 import { useState, type FormEvent } from 'react';
 import { useApp } from '../app/context';
 import { usePaged } from '../app/paged';
@@ -100,7 +101,7 @@ export function PublishPanel({ workspace }: { workspace: Workspace }) {
                     {r.reviewer && <span className="muted"> · reviewed by {r.reviewer}</span>}
                     {r.comment && <div className="reason">“{r.comment}”</div>}
                   </span>
-                  {url && r.status === 'PUBLISHED' && <a href={url} target="_blank" rel="noopener noreferrer">{url}</a>}
+                  {url && r.status === 'PUBLISHED' && <a href={publishedPath(r.id)} target="_blank" rel="noopener" title={url}>Open the published app</a>}
                 </li>
               );
             })}

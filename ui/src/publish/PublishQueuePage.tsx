@@ -1,3 +1,4 @@
+import { publishedPath } from './published';
 import { useId, useState, type FormEvent } from 'react';
 import { useApp } from '../app/context';
 import { useDocumentTitle } from '../app/hooks';
@@ -94,7 +95,7 @@ export function PublishQueuePage() {
                         {r.autoApproved && <div className="reason">approved automatically (trusted)</div>}
                         {r.reviewer && <div className="reason">by {r.reviewer}{r.reviewedAt && <> · <RelativeTime iso={r.reviewedAt} /></>}</div>}
                         {r.comment && <div className="reason">“{r.comment}”</div>}
-                        {url && <div><a href={url} target="_blank" rel="noopener noreferrer">{url}</a></div>}
+                        {url && r.status === 'PUBLISHED' && <div><a href={publishedPath(r.id)} target="_blank" rel="noopener" title={url}>Open the published app</a></div>}
                       </td>
                       <td>
                         {r.status === 'PENDING' && (
