@@ -74,15 +74,16 @@ class PublishCommandController {
     Mono<ResponseEntity<PublishRequest>> request(@PathVariable String id, @RequestBody(required = false) PublishBody body,
                                                  Principal caller, ServerWebExchange exchange) {
         Validation.id("id", id);
-        if (body == null || body.port() == null) {
-            throw DomainException.invalid("port is required");
-        }
-        int port = Validation.range("port", body.port(), 1, 65535);
         String requester = caller.getName();
+        // Ownership first: to anyone but the owner the workspace does not exist, whatever they send.
         return Mono.fromFuture(queries.query(new FindWorkspaceQuery(id), ResponseTypes.optionalInstanceOf(WorkspaceView.class)))
                 .flatMap(found -> {
                     WorkspaceView ws = found.filter(w -> w.owner().equals(requester) && w.status() != WorkspaceStatus.DELETED)
                             .orElseThrow(() -> DomainException.notFound("workspace", id));
+                    if (body == null || body.port() == null) {
+                        throw DomainException.invalid("port is required");
+                    }
+                    int port = Validation.range("port", body.port(), 1, 65535);
                     List<Integer> ports = ws.spec() == null ? List.of() : ws.spec().ports();
                     if (!ports.contains(port)) {
                         throw DomainException.invalid("workspace " + id + " has no port " + port

@@ -58,6 +58,8 @@ class AuthorizationMatrixPostgresTest {
         PUBLIC,
         /** Any member. */
         MEMBER,
+        /** Any member, on something named by id: an unknown id answers 404. */
+        MEMBER_LOOKUP,
         /** The workspace's owner only; to everyone else the workspace does not exist. */
         OWNER,
         /** The owner, and admins reading. */
@@ -82,7 +84,8 @@ class AuthorizationMatrixPostgresTest {
             rule("GET", "/api/v1/workspaces/\\{id}", Access.OWNER_OR_ADMIN_READ),
             rule(".*", "/api/v1/workspaces/\\{id}/.*", Access.OWNER),
             rule("POST|DELETE", "/api/v1/workspaces/\\{id}", Access.OWNER),
-            rule(".*", "/api/v1/(members|clusters|audit|admin|security)(/.*)?", Access.ADMIN),
+            rule(".*", "/api/v1/(members|clusters|audit|admin|security|publish-requests)(/.*)?", Access.ADMIN),
+            rule("POST", "/api/v1/published/\\{requestId}/tickets", Access.MEMBER_LOOKUP),
             rule("POST|PUT|DELETE", "/api/v1/blueprints(/.*)?", Access.ADMIN),
             rule("GET", "/api/v1/(me|blueprints|blueprints/\\{id}|workspaces|workspaces/events)", Access.MEMBER),
             rule("POST", "/api/v1/workspaces", Access.MEMBER));
@@ -255,6 +258,7 @@ class AuthorizationMatrixPostgresTest {
                 return switch (access) {
                     case OWNER, OWNER_OR_ADMIN_READ -> status == 404 ? null : "404 (not yours)";
                     case ADMIN -> status == 403 ? null : "403";
+                    case MEMBER_LOOKUP -> status < 500 && status != 401 && status != 403 ? null : "allowed";
                     default -> allowed ? null : "allowed";
                 };
             }
@@ -262,13 +266,14 @@ class AuthorizationMatrixPostgresTest {
                 return switch (access) {
                     case OWNER -> status == 404 ? null : "404 (admins do not act in others' workspaces)";
                     case OWNER_OR_ADMIN_READ -> status == 200 ? null : "200";
-                    case ADMIN -> status < 500 && status != 401 && status != 403 ? null : "allowed";
+                    case ADMIN, MEMBER_LOOKUP -> status < 500 && status != 401 && status != 403 ? null : "allowed";
                     default -> allowed ? null : "allowed";
                 };
             }
             default -> {
                 return switch (access) {
                     case ADMIN -> status == 403 ? null : "403";
+                    case MEMBER_LOOKUP -> status < 500 && status != 401 && status != 403 ? null : "allowed";
                     default -> allowed ? null : "allowed";
                 };
             }

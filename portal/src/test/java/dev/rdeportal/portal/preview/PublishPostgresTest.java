@@ -1,5 +1,6 @@
 package dev.rdeportal.portal.preview;
 
+import dev.rdeportal.portal.support.PreviewClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
