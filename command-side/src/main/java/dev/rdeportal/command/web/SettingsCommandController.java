@@ -72,6 +72,8 @@ class SettingsCommandController {
                 new RateLimits(limits.launchesPerMinute(), limits.requestsPerMinute())), caller.getName());
         return commands.send(command, caller, exchange)
                 .then(Flux.interval(Duration.ZERO, Duration.ofMillis(100))
+                        // A read slower than a tick skips ticks rather than failing the interval.
+                        .onBackpressureDrop()
                         .concatMap(tick -> Mono.fromFuture(queries.query(new FindSettingsQuery(),
                                 ResponseTypes.instanceOf(PortalSettings.class))))
                         .filter(command.settings()::equals)

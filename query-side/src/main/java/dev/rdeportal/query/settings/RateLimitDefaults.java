@@ -8,9 +8,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * until an admin first saves settings; afterwards the saved document decides.
  */
 @ConfigurationProperties("rde.rate-limits")
-record RateLimitDefaults(Integer launchesPerMinute, Integer requestsPerMinute) {
+public record RateLimitDefaults(Integer launchesPerMinute, Integer requestsPerMinute) {
 
-    RateLimitDefaults {
+    public RateLimitDefaults {
         launchesPerMinute = check("launches-per-minute", launchesPerMinute, RateLimits.DEFAULT.launchesPerMinute());
         requestsPerMinute = check("requests-per-minute", requestsPerMinute, RateLimits.DEFAULT.requestsPerMinute());
     }
@@ -24,7 +24,7 @@ record RateLimitDefaults(Integer launchesPerMinute, Integer requestsPerMinute) {
         return v;
     }
 
-    RateLimits rateLimits() {
+    public RateLimits rateLimits() {
         return new RateLimits(launchesPerMinute, requestsPerMinute);
     }
 }
