@@ -11,8 +11,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param refreshInterval how often the settings are re-read: a change projected on this replica
  *                        applies at once, this bounds how late another replica's change applies
- * @param maxTrackedKeys  users or addresses held per limit; idle ones are forgotten after a minute,
- *                        and beyond this many active ones the least recent start afresh
+ * @param maxTrackedKeys  users or addresses held per limit (about 0.5 KB each, measured); idle ones
+ *                        are forgotten after a minute, and beyond this many active ones some are
+ *                        evicted and start afresh
  */
 @ConfigurationProperties("rde.rate-limits")
 public record RateLimiterProperties(Duration refreshInterval, Long maxTrackedKeys) {
@@ -25,7 +26,7 @@ public record RateLimiterProperties(Duration refreshInterval, Long maxTrackedKey
             throw new IllegalArgumentException("rde.rate-limits.refresh-interval must be at least 100ms");
         }
         if (maxTrackedKeys == null) {
-            maxTrackedKeys = 100_000L;
+            maxTrackedKeys = 20_000L;
         }
         if (maxTrackedKeys < 100) {
             throw new IllegalArgumentException("rde.rate-limits.max-tracked-keys must be at least 100");
