@@ -165,7 +165,10 @@ public final class PreviewBench {
                 "--rde.gateway.tls.data-dir=" + work.resolve("tls"),
                 "--rde.embedded.agent-jar=" + AGENT_JAR,
                 "--rde.embedded.agent-data-dir=" + work.resolve("agent"),
-                "--rde.secrets.keyset-file=" + work.resolve("secrets/keyset.json")));
+                "--rde.secrets.keyset-file=" + work.resolve("secrets/keyset.json"),
+                // A benchmark measures the relay, not the API's rate limits.
+                "--rde.rate-limits.requests-per-minute=100000",
+                "--rde.rate-limits.launches-per-minute=100000"));
         Api api = new Api("http://localhost:" + portalPort);
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (true) {

@@ -14,6 +14,11 @@ import dev.rdeportal.domain.cluster.ClusterRegisteredEvent;
 import dev.rdeportal.domain.cluster.ClusterView;
 import dev.rdeportal.domain.cluster.FindAgentCredentialQuery;
 import dev.rdeportal.domain.cluster.FindClustersQuery;
+import dev.rdeportal.domain.settings.Branding;
+import dev.rdeportal.domain.settings.FindSettingsQuery;
+import dev.rdeportal.domain.settings.PortalSettings;
+import dev.rdeportal.domain.settings.RateLimits;
+import dev.rdeportal.domain.settings.SettingsChangedEvent;
 import dev.rdeportal.domain.workspace.FindClusterWorkspacesQuery;
 import dev.rdeportal.domain.workspace.FindOwnedWorkspacesQuery;
 import dev.rdeportal.domain.workspace.FindWorkspaceQuery;
@@ -95,7 +100,7 @@ class AxonWiringTest {
         assertThat(context.getBeansWithAnnotation(ProcessingGroup.class).values())
                 .extracting(bean -> bean.getClass().getAnnotation(ProcessingGroup.class).value())
                 .containsExactlyInAnyOrder("workspaces", "blueprints", "clusters", "connections", "audit-chain", "firewall",
-                        "members", "publish-requests");
+                        "members", "publish-requests", "settings");
     }
 
     @Test
@@ -126,6 +131,13 @@ class AxonWiringTest {
         assertThat(gateway.query(new FindClustersQuery(),
                 ResponseTypes.multipleInstancesOf(ClusterView.class)).get(5, TimeUnit.SECONDS))
                 .singleElement().satisfies(c -> assertThat(c.agents()).hasSize(1));
+
+        PortalSettings acme = new PortalSettings(new Branding("Acme", "#aa0000", null), new RateLimits(2, 50));
+        assertThat(gateway.query(new FindSettingsQuery(), ResponseTypes.instanceOf(PortalSettings.class))
+                .get(5, TimeUnit.SECONDS).rateLimits()).as("the configured defaults").isEqualTo(RateLimits.DEFAULT);
+        deliver(new SettingsChangedEvent("settings", acme, "admin@example.com"), T0);
+        assertThat(gateway.query(new FindSettingsQuery(), ResponseTypes.instanceOf(PortalSettings.class))
+                .get(5, TimeUnit.SECONDS)).isEqualTo(acme);
     }
 
     @Test

@@ -80,6 +80,8 @@ class AuthorizationMatrixPostgresTest {
     /** First match wins. A route none of these match fails the test: decide, then add a rule. */
     static final List<Rule> RULES = List.of(
             rule("GET", "/api/v1/auth/config", Access.PUBLIC),
+            rule("GET", "/api/v1/branding", Access.PUBLIC),
+            rule("GET|PUT", "/api/v1/settings", Access.ADMIN),
             rule("GET", "/api/v1/workspaces/(\\{id}|\\*)/terminal", Access.TICKET),
             rule("GET", "/api/v1/workspaces/\\{id}", Access.OWNER_OR_ADMIN_READ),
             rule(".*", "/api/v1/workspaces/\\{id}/.*", Access.OWNER),

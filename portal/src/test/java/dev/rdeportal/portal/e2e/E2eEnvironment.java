@@ -48,6 +48,8 @@ final class E2eEnvironment implements AutoCloseable {
                 "--rde.gateway.port=" + gatewayPort,
                 "--rde.gateway.tls.data-dir=" + work.resolve("tls").toAbsolutePath(),
                 "--rde.embedded.agent-enabled=false",
+                "--rde.rate-limits.requests-per-minute=100000",
+                "--rde.rate-limits.launches-per-minute=100000",
                 "--rde.lifecycle.operation-timeout=5m"), Map.of(), work);
         long deadline = System.nanoTime() + START.toNanos();
         while (System.nanoTime() < deadline) {

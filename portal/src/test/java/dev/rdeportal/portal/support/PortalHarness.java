@@ -47,6 +47,9 @@ public final class PortalHarness implements AutoCloseable {
                 "--rde.embedded.agent-jar=" + AGENT_JAR,
                 "--rde.secrets.keyset-file=" + dataDir.resolve("secrets").resolve("keyset.json"),
                 "--rde.audit.signing-keyset-file=" + dataDir.resolve("audit").resolve("signing-keyset.json"),
+                // Tests fire many calls from one address; RateLimitPostgresTest lowers these through the settings.
+                "--rde.rate-limits.requests-per-minute=100000",
+                "--rde.rate-limits.launches-per-minute=100000",
                 // Logs as files under the data dir too, so tests can assert what never reaches them.
                 "--logging.file.name=" + dataDir.resolve("portal.log"),
                 "--rde.embedded.agent-log-file=" + dataDir.resolve("agent.log")));

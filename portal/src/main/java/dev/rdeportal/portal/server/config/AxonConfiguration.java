@@ -185,7 +185,7 @@ class AxonConfiguration {
         return configurer -> configurer.eventProcessing(processing -> {
             // audit-chain stays one segment on one thread (its links are a sequence): batching is safe.
             for (String projection : List.of("workspaces", "blueprints", "clusters", "connections", "audit-chain",
-                    "firewall", "members", "publish-requests")) {
+                    "firewall", "members", "publish-requests", "settings")) {
                 processing.registerTrackingEventProcessorConfiguration(projection, config ->
                         TrackingEventProcessorConfiguration.forSingleThreadedProcessing().andBatchSize(100));
             }

@@ -1,5 +1,7 @@
 package dev.rdeportal.portal.server.security;
 
+import dev.rdeportal.portal.server.ratelimit.ApiRateLimits;
+import dev.rdeportal.portal.server.ratelimit.UserRateLimitFilter;
 import dev.rdeportal.portal.server.web.ProblemWriter;
 import dev.rdeportal.domain.ErrorCode;
 import java.time.Clock;
@@ -17,6 +19,7 @@ import org.springframework.core.convert.converter.Converter;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -43,7 +46,8 @@ import dev.rdeportal.gateway.preview.MemberCheck;
  * {@code nbf}. The caller's principal name is their email. Only members use the portal: the
  * {@link MemberDirectory} (in memory) gives members ROLE_MEMBER and admins ROLE_ADMIN on every
  * request, so a role change applies at once; an authenticated non-member gets 403
- * {@code not-a-member} on every {@code /api/**} call but {@code /api/v1/auth/config}, and the
+ * {@code not-a-member} on every {@code /api/**} call but {@code /api/v1/auth/config} and
+ * {@code /api/v1/branding}, and the
  * attempt is recorded. The one exception is the terminal WebSocket, whose credential is a one-time
  * ticket (and which checks the workspace's owner).
  */
@@ -67,7 +71,7 @@ class SecurityConfiguration {
     @Bean
     SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ReactiveJwtDecoder decoder,
                                        SecurityProperties properties, ProblemWriter problems,
-                                       MemberDirectory members) {
+                                       MemberDirectory members, ApiRateLimits rateLimits) {
         ServerAccessDeniedHandler denied = (exchange, e) -> exchange.getPrincipal()
                 .filter(principal -> principal instanceof Authentication a && a.getAuthorities().stream()
                         .noneMatch(g -> MEMBER.equals(g.getAuthority())))
@@ -84,6 +88,9 @@ class SecurityConfiguration {
                 .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/api/v1/auth/config").permitAll()
+                        // The sign-in page shows the branding (still counted per address).
+                        .pathMatchers(HttpMethod.GET, "/api/v1/branding").permitAll()
+                        .pathMatchers("/api/v1/settings", "/api/v1/settings/**").hasRole("ADMIN")
                         // Browsers cannot put a bearer token on a WebSocket: the terminal endpoint
                         // checks the Origin and a one-time ticket itself (tunnel-gateway).
                         .pathMatchers(HttpMethod.GET, "/api/v1/workspaces/*/terminal").permitAll()
@@ -104,6 +111,8 @@ class SecurityConfiguration {
                         .authenticationEntryPoint((exchange, e) -> problems.write(exchange, ErrorCode.UNAUTHENTICATED,
                                 "a valid bearer token is required"))
                         .accessDeniedHandler(denied))
+                // Counted per user once authenticated, before authorisation: refused calls count too.
+                .addFilterBefore(new UserRateLimitFilter(rateLimits, problems), SecurityWebFiltersOrder.AUTHORIZATION)
                 .exceptionHandling(exceptions -> exceptions
                         .authenticationEntryPoint((exchange, e) -> problems.write(exchange, ErrorCode.UNAUTHENTICATED,
                                 "a valid bearer token is required"))
