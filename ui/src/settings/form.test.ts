@@ -20,7 +20,10 @@ describe('settings form', () => {
   it('says what to fix', () => {
     const errors = validateSettings({ productName: ' ', accentColor: 'blue', logoUrl: 'ftp://x', launchesPerMinute: '0', requestsPerMinute: '1.5' });
     expect(Object.keys(errors).sort()).toEqual(['accentColor', 'launchesPerMinute', 'logoUrl', 'productName', 'requestsPerMinute']);
-    expect(validateSettings({ ...settingsForm(settings), requestsPerMinute: '1000001' }).requestsPerMinute).toBe('At most 1,000,000.');
+    expect(validateSettings({ ...settingsForm(settings), requestsPerMinute: '100001' }).requestsPerMinute).toBe('At most 100,000.');
+    expect(validateSettings({ ...settingsForm(settings), logoUrl: 'http://portal.example.com/logo.png' }).logoUrl).toBeDefined();
+    expect(validateSettings({ ...settingsForm(settings), logoUrl: 'data:image/png;base64,AAAA' }).logoUrl).toBeDefined();
+    expect(validateSettings({ ...settingsForm(settings), logoUrl: '/logo.svg' }).logoUrl).toBeUndefined();
   });
 
   it('warns about logos the browser would refuse', () => {

@@ -2,7 +2,7 @@
 import type { Settings } from '../api/types';
 import { isHexColor, logoSrc, MAX_PRODUCT_NAME, normalizeHex } from './branding';
 
-export const MAX_RATE = 1_000_000;
+export const MAX_RATE = 100_000;
 
 export interface SettingsForm {
   productName: string;
@@ -37,8 +37,9 @@ export function validateSettings(f: SettingsForm): SettingsErrors {
   else if (name.length > MAX_PRODUCT_NAME) errors.productName = `At most ${MAX_PRODUCT_NAME} characters.`;
   if (!isHexColor(f.accentColor)) errors.accentColor = 'A colour such as #1f5fbf.';
   const logo = f.logoUrl.trim();
-  if (logo && !/^(https?:\/\/|\/(?!\/)|data:image\/)/i.test(logo)) {
-    errors.logoUrl = 'A web address (https://…), a path on the portal (/…) or a data:image URL.';
+  // As the portal checks it: an https address or a path on the portal, nothing else.
+  if (logo && !/^(https:\/\/|\/(?!\/))/i.test(logo)) {
+    errors.logoUrl = 'A secure web address (https://…) or a path on the portal (/…).';
   }
   const launches = rate(f.launchesPerMinute);
   if (launches) errors.launchesPerMinute = launches;
@@ -51,7 +52,7 @@ export function validateSettings(f: SettingsForm): SettingsErrors {
 export function logoWarning(url: string, origin: string): string | null {
   const u = url.trim();
   if (!u || logoSrc(u, origin)) return null;
-  return "Browsers show images only from the portal itself or data: URLs (the portal's Content-Security-Policy), so this logo will not appear. Serve it from the portal or paste it as a data:image URL.";
+  return "Browsers show images only from the portal itself (the portal's Content-Security-Policy), so this logo will not appear. Serve it from the portal and give its path (/…).";
 }
 
 export function settingsBody(f: SettingsForm): Settings {
