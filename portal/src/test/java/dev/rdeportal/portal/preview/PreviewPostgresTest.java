@@ -502,15 +502,25 @@ class PreviewPostgresTest {
 
     @Test
     @Order(21)
-    void aStoppedWorkspaceIs409() {
+    void aStoppedWorkspaceEndsItsPreviewSessionsAndGetsNoTicket() {
         Session session = session(bobWorkspace, 8000, bob);
         assertThat(api.post("/api/v1/workspaces/" + bobWorkspace + "/stop", null, bob).status()).isEqualTo(202);
         api.awaitWorkspace(bobWorkspace, bob, "STOPPED"::equals, Duration.ofSeconds(60));
-        PreviewClient.Response r = session.get("/echo-headers", Map.of());
-        assertThat(r.status()).isEqualTo(409);
-        assertThat(r.body()).contains("\"code\":\"state-conflict\"").contains("STOPPED");
-        assertThat(api.post("/api/v1/workspaces/" + bobWorkspace + "/preview-tickets", "{\"port\":8000}", bob).status())
-                .isEqualTo(409);
+        // The session ended with the workspace, recorded at once rather than at the idle sweep ...
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (events("PreviewSessionClosedEvent").stream()
+                .noneMatch(e -> e.contains(bobWorkspace) && e.contains("workspace stopping")) && System.nanoTime() < deadline) {
+            Api.sleep(100);
+        }
+        assertThat(events("PreviewSessionClosedEvent"))
+                .anyMatch(e -> e.contains(bobWorkspace) && e.contains("workspace stopping"));
+        // ... so its cookie is no session any more, and no new ticket is issued while stopped.
+        PreviewClient.Response r = session.get("/echo-headers", Map.of("Accept", "application/json"));
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.body()).contains("\"code\":\"preview-session-required\"");
+        Api.Response ticket = api.post("/api/v1/workspaces/" + bobWorkspace + "/preview-tickets", "{\"port\":8000}", bob);
+        assertThat(ticket.status()).isEqualTo(409);
+        assertThat(ticket.body().get("detail").asText()).contains("STOPPED");
     }
 
     @Test

@@ -53,6 +53,18 @@ public class PreviewConfiguration {
         return new PreviewSweeper(previewSessions, terminalAudit, properties.sweepInterval());
     }
 
+    @Bean
+    PreviewSessionCloser previewSessionCloser(PreviewSweeper previewSweeper) {
+        return new PreviewSessionCloser(previewSweeper);
+    }
+
+    /** Sessions close where the workspace's event is published: see {@link PreviewSessionCloser}. */
+    @Bean
+    org.axonframework.config.ConfigurerModule previewSessionCloserProcessing() {
+        return configurer -> configurer.eventProcessing(processing ->
+                processing.registerSubscribingEventProcessor(PreviewSessionCloser.GROUP));
+    }
+
     /** Without a {@link MemberCheck} from the application, published apps refuse everyone (fail closed). */
     @Bean
     PublishedApps publishedApps(QueryGateway queryGateway, ObjectProvider<MemberCheck> memberCheck,

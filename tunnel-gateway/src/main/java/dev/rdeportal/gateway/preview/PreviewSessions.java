@@ -183,6 +183,24 @@ final class PreviewSessions {
         return closed;
     }
 
+    /**
+     * Ends every session on the workspace's previews at once (it stopped, failed or is going away),
+     * after writing their counts; answers them. Published apps' sessions are keyed by their request,
+     * not the workspace, and are left alone: a published app outlives its workspace.
+     */
+    List<Closed> closeWorkspace(String workspaceId, String reason) {
+        flush();
+        Instant now = clock.instant();
+        List<Closed> closed = jdbc.query(Secrets.deleteReturning(jdbc, "preview_session", "workspace_id = ?", COLUMNS),
+                (rs, n) -> new Closed(session(rs), now, rs.getLong(10), rs.getLong(11), rs.getLong(12), reason),
+                workspaceId);
+        for (Closed c : closed) {
+            cache.remove(c.session().hash());
+            usage.remove(c.session().hash());
+        }
+        return closed;
+    }
+
     private String sweepSql() {
         String sql = sweepSql;
         if (sql == null) {

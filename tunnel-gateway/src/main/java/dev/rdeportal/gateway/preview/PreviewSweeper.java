@@ -32,7 +32,16 @@ final class PreviewSweeper implements SmartLifecycle {
 
     /** One sweep; public to the package for tests. */
     void sweep() {
-        for (PreviewSessions.Closed closed : sessions.sweep()) {
+        record(sessions.sweep());
+    }
+
+    /** Ends the workspace's preview sessions now, recording each; public to the package for tests. */
+    void closeWorkspace(String workspaceId, String reason) {
+        record(sessions.closeWorkspace(workspaceId, reason));
+    }
+
+    private void record(java.util.List<PreviewSessions.Closed> ended) {
+        for (PreviewSessions.Closed closed : ended) {
             PreviewSessions.Session s = closed.session();
             log.info("preview session {} on port {} of workspace {} closed: {} ({} requests)", s.sessionId(), s.port(),
                     s.workspaceId(), closed.reason(), closed.requests());

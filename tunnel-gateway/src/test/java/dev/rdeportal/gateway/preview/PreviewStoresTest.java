@@ -149,6 +149,33 @@ class PreviewStoresTest {
 
     @ParameterizedTest
     @MethodSource("databases")
+    void aStoppedWorkspacesSessionsCloseAtOnceWithTheirCountsAndOthersStay(String db) throws Exception {
+        JdbcTemplate jdbc = TestDatabases.create(db);
+        PreviewSessions sessions = sessions(jdbc);
+        PreviewSessions.Opened mine = sessions.open(HOLDER, "192.0.2.7");
+        PreviewSessions.Opened otherPort = sessions.open(new PreviewTickets.Holder("w1", "c1", 3001, "alice@example.com"), "192.0.2.7");
+        PreviewSessions.Opened elsewhere = sessions.open(new PreviewTickets.Holder("w2", "c1", 3000, "bob@example.com"), "192.0.2.9");
+        sessions.count(mine.session(), 2, 30, 400);
+        clock.advance(Duration.ofMinutes(5));
+
+        List<PreviewSessions.Closed> closed = sessions.closeWorkspace("w1", "workspace stopped");
+
+        assertThat(closed).extracting(c -> c.session().sessionId())
+                .containsExactlyInAnyOrder(mine.session().sessionId(), otherPort.session().sessionId());
+        assertThat(closed).allSatisfy(c -> {
+            assertThat(c.reason()).isEqualTo("workspace stopped");
+            assertThat(c.closedAt()).isEqualTo(clock.instant());
+        });
+        assertThat(closed).filteredOn(c -> c.session().port() == 3000).singleElement()
+                .satisfies(c -> assertThat(c.bytesOut()).isEqualTo(400));
+        assertThat(sessions.find(mine.cookie())).isEmpty();
+        assertThat(sessions.find(otherPort.cookie())).isEmpty();
+        assertThat(sessions.find(elsewhere.cookie())).isPresent();
+        assertThat(sessions.closeWorkspace("w1", "workspace deleted")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
     void aSessionClosedByAnotherReplicaStopsWorkingWithinTheCacheTtl(String db) throws Exception {
         JdbcTemplate jdbc = TestDatabases.create(db);
         PreviewSessions here = sessions(jdbc);
