@@ -3,9 +3,17 @@ package dev.rdeportal.query.security;
 import dev.rdeportal.domain.DomainException;
 import dev.rdeportal.query.support.Caller;
 import dev.rdeportal.query.support.ListResponse;
+import dev.rdeportal.query.support.Pages;
 import dev.rdeportal.query.support.Timestamps;
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -14,16 +22,44 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code GET /api/v1/security/sessions?state=active|closed} (admins only): the connection log,
- * newest first, at most {@code limit} (default 100, at most 500).
+ * {@code GET /api/v1/security/sessions} (admins only): the connection log. {@code state=active}
+ * (the default) lists open connections newest first; {@code state=closed} the history, most
+ * recently closed first. Filters: {@code user}, {@code workspace}, {@code type}
+ * ({@code terminal}|{@code preview}), and {@code from}/{@code to} on the opening time. Keyset
+ * paging: {@code limit} (default 100, at most 500) and the {@code next} cursor of the last page.
  */
 @RestController
 @RequestMapping("/api/v1/security/sessions")
 class ConnectionController {
 
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 500;
+
     /** One connection as the API shows it; {@code type} is {@code terminal} or {@code preview}. */
     record Connection(String id, String type, String user, String clientIp, String workspaceId, String detail,
                       Instant openedAt, Instant closedAt, String closeReason, Long requests, Long bytesIn, Long bytesOut) {
+    }
+
+    /** Where a page ends: the sort time of its last row, and its id (ties broken by id, ascending). */
+    record Cursor(Instant at, String id) {
+
+        String encode() {
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((at + "|" + id).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String raw) {
+            try {
+                String text = new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.UTF_8);
+                int bar = text.indexOf('|');
+                if (bar > 0 && bar < text.length() - 1) {
+                    return new Cursor(Instant.parse(text.substring(0, bar)), text.substring(bar + 1));
+                }
+            } catch (IllegalArgumentException | DateTimeParseException e) {
+                // refused below
+            }
+            throw DomainException.invalid("cursor is not one this API returned");
+        }
     }
 
     private final DatabaseClient db;
@@ -34,20 +70,61 @@ class ConnectionController {
 
     @GetMapping
     Mono<ListResponse<Connection>> list(@RequestParam(defaultValue = "active") String state,
-                                        @RequestParam(defaultValue = "100") int limit, Principal principal) {
+                                        @RequestParam(required = false) String user,
+                                        @RequestParam(required = false) String workspace,
+                                        @RequestParam(required = false) String type,
+                                        @RequestParam(required = false) String from,
+                                        @RequestParam(required = false) String to,
+                                        @RequestParam(required = false) String limit,
+                                        @RequestParam(required = false) String cursor,
+                                        Principal principal) {
         Caller.of(principal).requireAdmin("reading the connection log");
         if (!state.equals("active") && !state.equals("closed")) {
-            return Mono.error(DomainException.invalid("state must be active or closed"));
+            throw DomainException.invalid("state must be active or closed");
         }
-        if (limit < 1 || limit > 500) {
-            return Mono.error(DomainException.invalid("limit must be from 1 to 500"));
+        if (type != null && !type.equals("terminal") && !type.equals("preview")) {
+            throw DomainException.invalid("type must be terminal or preview");
         }
-        String where = state.equals("active") ? "closed_at IS NULL" : "closed_at IS NOT NULL";
-        String order = state.equals("active") ? "opened_at DESC" : "closed_at DESC";
-        return db.sql("SELECT id, kind, user_email, client_ip, workspace_id, detail, opened_at, closed_at, close_reason, "
-                        + "requests, bytes_in, bytes_out FROM connection_view WHERE " + where + " ORDER BY " + order
-                        + ", id LIMIT " + limit)
-                .map(row -> new Connection(row.get("id", String.class), row.get("kind", String.class),
+        int pageSize = Pages.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
+        boolean active = state.equals("active");
+        // Both columns are fixed names, never input.
+        String sortColumn = active ? "opened_at" : "closed_at";
+        List<String> where = new ArrayList<>(List.of(active ? "closed_at IS NULL" : "closed_at IS NOT NULL"));
+        Map<String, Object> binds = new LinkedHashMap<>();
+        if (user != null && !user.isBlank()) {
+            where.add("user_email = :user");
+            binds.put("user", user.strip().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (workspace != null && !workspace.isBlank()) {
+            where.add("workspace_id = :workspace");
+            binds.put("workspace", workspace.strip());
+        }
+        if (type != null) {
+            where.add("kind = :type");
+            binds.put("type", type);
+        }
+        if (from != null && !from.isBlank()) {
+            where.add("opened_at >= :from");
+            binds.put("from", Timestamps.toColumn(instant("from", from)));
+        }
+        if (to != null && !to.isBlank()) {
+            where.add("opened_at < :to");
+            binds.put("to", Timestamps.toColumn(instant("to", to)));
+        }
+        if (cursor != null && !cursor.isBlank()) {
+            Cursor after = Cursor.decode(cursor);
+            where.add("(" + sortColumn + " < :cursorAt OR (" + sortColumn + " = :cursorAt AND id > :cursorId))");
+            binds.put("cursorAt", Timestamps.toColumn(after.at()));
+            binds.put("cursorId", after.id());
+        }
+        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT id, kind, user_email, client_ip, workspace_id, detail, "
+                + "opened_at, closed_at, close_reason, requests, bytes_in, bytes_out FROM connection_view WHERE "
+                + String.join(" AND ", where) + " ORDER BY " + sortColumn + " DESC, id LIMIT :limit")
+                .bind("limit", pageSize + 1);
+        for (Map.Entry<String, Object> bind : binds.entrySet()) {
+            spec = spec.bind(bind.getKey(), bind.getValue());
+        }
+        return spec.map(row -> new Connection(row.get("id", String.class), row.get("kind", String.class),
                         row.get("user_email", String.class), row.get("client_ip", String.class),
                         row.get("workspace_id", String.class), row.get("detail", String.class),
                         Timestamps.toInstant(row.get("opened_at")), Timestamps.toInstant(row.get("closed_at")),
@@ -55,6 +132,15 @@ class ConnectionController {
                         row.get("bytes_in", Long.class), row.get("bytes_out", Long.class)))
                 .all()
                 .collectList()
-                .map(ListResponse::complete);
+                .map(rows -> Pages.of(rows, pageSize,
+                        c -> new Cursor(active ? c.openedAt() : c.closedAt(), c.id()).encode(), c -> c));
+    }
+
+    private static Instant instant(String name, String raw) {
+        try {
+            return Instant.parse(raw.strip());
+        } catch (DateTimeParseException e) {
+            throw DomainException.invalid(name + " must be an ISO-8601 instant such as 2026-01-31T09:00:00Z");
+        }
     }
 }
