@@ -372,6 +372,22 @@ async function main() {
       }
     });
 
+    // From here on the admin takes part; the member's workspace must be there (memberBlocked).
+    const memberBlocked = blocked;
+    blocked = null;
+    focus(adminPage);
+    await step(`signs in as ${admin} and is offered the admin pages`, async () => {
+      await signIn(adminPage, admin, adminPassword);
+      const main = adminPage.getByRole('navigation', { name: 'Main' });
+      for (const name of ['Members', 'Security', 'Audit', 'Manage blueprints', 'Clusters', 'Publishing']) {
+        await main.getByRole('link', { name, exact: true }).waitFor();
+      }
+    });
+
+    const adminBlocked = blocked;
+    blocked = memberBlocked ?? adminBlocked;
+    focus(page);
+
     // Publishing: the member asks, an admin approves, the member sees it approved and published.
     let requestId = null;
     await step(`requests publishing :${previewPort} of ${workspaceName} with a note`, async () => {
@@ -391,19 +407,15 @@ async function main() {
     });
 
     focus(adminPage);
-    await step(`signs in as ${admin} and is offered the admin pages`, async () => {
-      await signIn(adminPage, admin, adminPassword);
-      const main = adminPage.getByRole('navigation', { name: 'Main' });
-      for (const name of ['Members', 'Security', 'Audit', 'Manage blueprints', 'Clusters', 'Publishing']) {
-        await main.getByRole('link', { name, exact: true }).waitFor();
-      }
-    });
-
     await step('the admin approves it in the review queue with a comment', async () => {
       await nav(adminPage, 'Publishing');
       await adminPage.getByRole('heading', { name: 'Publishing', exact: true }).waitFor();
       const queued = adminPage.locator(`tr[data-publish-request="${requestId}"]`);
-      await queued.waitFor();
+      for (let i = 0; i < 15 && (await queued.count()) === 0; i++) {
+        await adminPage.waitForTimeout(1_000);
+        await adminPage.getByRole('button', { name: 'Refresh', exact: true }).click();
+      }
+      await queued.waitFor({ timeout: 5_000 });
       check((await queued.textContent()).includes('e2e: the sample app, for the demo'), 'the queue does not show the note');
       check((await queued.textContent()).includes(user), `the queue does not name ${user}`);
       await queued.getByRole('button', { name: `Approve port ${previewPort} of ${workspaceName}` }).click();
@@ -412,9 +424,16 @@ async function main() {
       await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
       await adminPage.getByText(`Approved: port ${previewPort} of ${workspaceName}.`).waitFor();
       await queued.waitFor({ state: 'detached' });
-      // The history keeps it, with the decision.
+      // The history keeps it, with the decision (a projection: refresh until it caught up).
       await adminPage.getByLabel('Show', { exact: true }).selectOption('ALL');
-      await queued.locator('[data-publish-status="APPROVED"], [data-publish-status="PUBLISHED"]').waitFor();
+      const decided = queued.locator('[data-publish-status="APPROVED"], [data-publish-status="PUBLISHED"]');
+      await queued.waitFor();
+      for (let i = 0; i < 15 && (await decided.count()) === 0; i++) {
+        await adminPage.waitForTimeout(1_000);
+        await adminPage.getByRole('button', { name: 'Refresh', exact: true }).click();
+        await queued.waitFor();
+      }
+      await decided.waitFor({ timeout: 5_000 });
       await queued.getByText('e2e: looks good').waitFor();
     });
 
@@ -460,6 +479,7 @@ async function main() {
 
     // The firewall: the admin denies loopback (this browser's address), the member's preview is
     // refused, and the admin sees the attempt. The API itself is not firewalled (apply-to-api off).
+    blocked = memberBlocked ?? adminBlocked;
     const loopback = ['127.0.0.1/32', '::1/128'];
     const firewallNav = adminPage.getByRole('navigation', { name: 'Security Center' });
     const openFirewall = async () => {
@@ -558,6 +578,8 @@ async function main() {
       blocked = blocked ?? before;
     }
 
+    // The member's workspace is cleaned up whatever happened to publishing and the firewall.
+    blocked = memberBlocked;
     focus(page);
     await step('stops it and sees STOPPED', async () => {
       const back = page.getByRole('link', { name: 'Back to workspaces' });
@@ -586,7 +608,7 @@ async function main() {
 
     // The rest of the admin console. Independent of the member's steps except for the session check,
     // which needs the workspace.
-    blocked = null;
+    blocked = adminBlocked;
     focus(adminPage);
     await adminConsole(adminPage, workspaceId);
 
