@@ -32,8 +32,11 @@ import org.axonframework.modelling.saga.repository.jdbc.JdbcSagaStore;
 import org.axonframework.modelling.saga.repository.jdbc.SagaSchema;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
+import org.axonframework.serialization.upcasting.event.EventUpcaster;
+import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -101,10 +104,16 @@ class AxonConfiguration {
         return new DuplicateKeyResolver();
     }
 
+    /**
+     * Every {@link EventUpcaster} bean, in order, upcasts what the engine reads; the audit's access
+     * replay reads the table itself and applies the same beans, so both see one history.
+     */
     @Bean
     EventStorageEngine eventStorageEngine(ConnectionProvider connections, TransactionManager transactions,
-                                          Serializer serializer, PersistenceExceptionResolver resolver) {
+                                          Serializer serializer, PersistenceExceptionResolver resolver,
+                                          ObjectProvider<EventUpcaster> upcasters) {
         return JdbcEventStorageEngine.builder()
+                .upcasterChain(new EventUpcasterChain(upcasters.orderedStream().toList()))
                 .connectionProvider(connections)
                 .transactionManager(transactions)
                 .eventSerializer(serializer)

@@ -38,7 +38,8 @@ class EventStorePostgresTest {
         AxonConfiguration axon = new AxonConfiguration();
         var transactions = axon.axonTransactionManager(new DataSourceTransactionManager(dataSource));
         engine = axon.eventStorageEngine(axon.axonConnectionProvider(dataSource), transactions, axon.serializer(),
-                axon.persistenceExceptionResolver());
+                axon.persistenceExceptionResolver(), new org.springframework.beans.factory.support.StaticListableBeanFactory()
+                        .getBeanProvider(org.axonframework.serialization.upcasting.event.EventUpcaster.class));
     }
 
     @AfterAll
