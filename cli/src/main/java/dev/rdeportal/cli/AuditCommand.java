@@ -22,9 +22,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code rde audit export|verify}. */
+/** {@code rde audit export|verify|access}. */
 @Command(name = "audit", description = "The portal's audit history.",
-        subcommands = {AuditCommand.Export.class, AuditCommand.Verify.class})
+        subcommands = {AuditCommand.Export.class, AuditCommand.Verify.class, AuditCommand.Access.class})
 final class AuditCommand {
 
     @ParentCommand
@@ -118,31 +118,129 @@ final class AuditCommand {
 
         @Override
         public Integer call() throws Exception {
-            PortalClient client = audit.client();
-            CompletableFuture<JsonNode> report = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return client.getJson("/api/v1/audit/verify");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e.getMessage(), e);
-                }
-            });
-            Progress progress = new Progress(stderr(spec), System::nanoTime);
-            long started = System.nanoTime();
-            while (!report.isDone()) {
-                // The portal does the work; show that it is still going.
-                progress.waiting("verifying", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
-                try {
-                    report.get(1, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException stillRunning) {
-                    // next tick
-                } catch (java.util.concurrent.ExecutionException failed) {
-                    progress.end();
-                    throw (Exception) (failed.getCause().getCause() instanceof Exception c ? c : failed.getCause());
-                }
-            }
-            progress.end();
-            return print(report.join(), spec.commandLine().getOut());
+            JsonNode report = awaitJson(audit.client(), "/api/v1/audit/verify", "verifying", stderr(spec));
+            return print(report, spec.commandLine().getOut());
         }
+    }
+
+    /**
+     * GETs {@code path} on a worker thread while a line on {@code err} shows that the portal is
+     * still at it: the portal does the long work (a chain check, a replay) and answers once.
+     */
+    static JsonNode awaitJson(PortalClient client, String path, String what, PrintStream err) throws Exception {
+        CompletableFuture<JsonNode> answer = CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.getJson(path);
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        });
+        Progress progress = new Progress(err, System::nanoTime);
+        long started = System.nanoTime();
+        while (!answer.isDone()) {
+            progress.waiting(what, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+            try {
+                answer.get(1, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException stillRunning) {
+                // next tick
+            } catch (java.util.concurrent.ExecutionException failed) {
+                progress.end();
+                throw (Exception) (failed.getCause().getCause() instanceof Exception c ? c : failed.getCause());
+            }
+        }
+        progress.end();
+        return answer.join();
+    }
+
+    @Command(name = "access", description = "Who could open a terminal or preview on which workspace at a past "
+            + "instant, and why; replayed from the history by the portal.")
+    static final class Access implements Callable<Integer> {
+
+        @ParentCommand
+        AuditCommand audit;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--at", required = true, description = "ISO-8601 instant, e.g. 2026-11-01T09:00:00Z")
+        Instant at;
+
+        @Option(names = "--workspace", description = "only this workspace and its sessions")
+        String workspace;
+
+        @Option(names = "--json", description = "print the portal's answer as JSON instead of a summary")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            return run(audit.client(), stderr(spec));
+        }
+
+        int run(PortalClient client, PrintStream err) throws Exception {
+            JsonNode report = awaitJson(client, accessPath(at, workspace), "replaying the history", err);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(PortalClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+                out.flush();
+            } else {
+                printAccess(report, out);
+            }
+            return 0;
+        }
+    }
+
+    static String accessPath(Instant at, String workspace) {
+        return "/api/v1/audit/access?at=" + URLEncoder.encode(at.toString(), StandardCharsets.UTF_8)
+                + (workspace == null || workspace.isBlank() ? ""
+                        : "&workspace=" + URLEncoder.encode(workspace.trim(), StandardCharsets.UTF_8));
+    }
+
+    /** A summary for people: each workspace with who could reach it and why, then open sessions. */
+    static void printAccess(JsonNode report, PrintWriter out) {
+        JsonNode sequence = report.get("sequence");
+        out.println("at " + report.get("at").asText() + ": "
+                + (sequence == null || sequence.isNull() ? "before the first event" : "history up to sequence " + sequence.asLong())
+                + ", " + report.get("members").size() + " members, " + report.get("workspaces").size() + " workspaces, "
+                + report.get("sessions").size() + " open sessions");
+        if (report.path("unreadable").asLong() > 0) {
+            out.println("WARNING: " + report.get("unreadable").asLong() + " events could not be read; run rde audit verify");
+        }
+        JsonNode rules = report.path("firewall").path("rules");
+        if (rules.isEmpty()) {
+            out.println("firewall: no rules");
+        } else {
+            List<String> shown = new ArrayList<>();
+            rules.forEach(r -> shown.add(r.get("action").asText() + " " + r.get("cidr").asText()));
+            out.println("firewall: " + String.join(", ", shown));
+        }
+        for (JsonNode w : report.get("workspaces")) {
+            out.println();
+            out.println("workspace " + w.get("id").asText() + " (" + w.get("name").asText() + ") owner "
+                    + w.get("owner").asText() + ", " + w.get("status").asText() + ", blueprint "
+                    + w.get("blueprintId").asText());
+            if (w.get("access").isEmpty()) {
+                out.println("  nobody: " + w.path("noAccess").asText());
+            }
+            for (JsonNode a : w.get("access")) {
+                List<String> via = new ArrayList<>();
+                a.get("via").forEach(v -> via.add(v.asText()));
+                out.println("  " + a.get("email").asText() + " via " + String.join(", ", via) + ": "
+                        + a.get("reason").asText());
+            }
+            JsonNode launch = w.get("launch");
+            out.println("  launch again from the blueprint: " + (launch.get("allowed").asBoolean() ? "yes" : "no")
+                    + " (" + launch.get("reason").asText() + ")");
+        }
+        if (!report.get("sessions").isEmpty()) {
+            out.println();
+            out.println("open sessions:");
+            for (JsonNode s : report.get("sessions")) {
+                out.println("  " + s.get("type").asText() + "\t" + s.get("workspaceId").asText() + "\t"
+                        + s.get("user").asText() + "\t" + s.get("clientIp").asText() + "\tsince "
+                        + s.get("openedAt").asText() + "\t" + s.get("firewall").asText());
+            }
+        }
+        out.flush();
     }
 
     static int print(JsonNode report, PrintWriter out) {

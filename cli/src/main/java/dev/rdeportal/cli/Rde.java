@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
  *   rde login [--username U --password P]           sign in (authorization code + PKCE)
  *   rde audit export --format jsonl|csv [--from T] [--to T] --out FILE
  *   rde audit verify
+ *   rde audit access --at T [--workspace W] [--json]
  * </pre>
  *
  * Exit status: 0 success; 1 the audit chain is not intact; 2 usage; 3 any other failure.

@@ -97,4 +97,74 @@ class CliTest {
         assertThat(cli.execute("audit", "export", "--from", "yesterday", "--out", "f")).isEqualTo(2);
         assertThat(Instant.parse("2025-03-01T00:00:00Z")).isNotNull();
     }
+
+    @Test
+    void accessAsksThePortalAtTheInstantShowsProgressAndSummarises() throws Exception {
+        String answer = """
+                {"at":"2026-11-01T09:00:00Z","sequence":42,"unreadable":0,
+                 "members":[{"email":"alice@example.com","role":"user","trusted":false}],
+                 "blueprints":[{"id":"bp-1","name":"java","acl":{"mode":"open","emails":[],"domains":[]}}],
+                 "firewall":{"rules":[{"action":"deny","cidr":"203.0.113.0/24","note":null}]},
+                 "workspaces":[{"id":"ws-1","name":"demo","owner":"alice@example.com","blueprintId":"bp-1",
+                   "status":"RUNNING","access":[{"email":"alice@example.com","via":["terminal","preview"],
+                   "reason":"owner of the workspace; firewall: allowed except from 203.0.113.0/24 deny"}],
+                   "noAccess":null,"launch":{"allowed":false,"reason":"the blueprint's ACL is restricted"}}],
+                 "sessions":[{"id":"c-1","type":"terminal","workspaceId":"ws-1","user":"alice@example.com",
+                   "clientIp":"10.0.0.5","openedAt":"2026-11-01T08:59:00Z","firewall":"allowed by the rules"}]}""";
+        java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            asked.add(exchange.getRequestURI().toString() + " " + exchange.getRequestHeaders().getFirst("Authorization"));
+            try {
+                Thread.sleep(1500); // a replay that takes a while
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            CommandLine cli = Rde.commandLine();
+            StringWriter out = new StringWriter();
+            cli.setOut(new PrintWriter(out));
+            CommandLine.ParseResult parsed = cli.parseArgs("audit", "access", "--at", "2026-11-01T09:00:00Z",
+                    "--workspace", "ws-1");
+            AuditCommand.Access access = parsed.subcommand().subcommand().commandSpec().commandLine().getCommand();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            PortalClient client = new PortalClient(java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                    "eyJ.token");
+
+            assertThat(access.run(client, new PrintStream(err, true, StandardCharsets.UTF_8))).isZero();
+
+            assertThat(asked).containsExactly(
+                    "/api/v1/audit/access?at=2026-11-01T09%3A00%3A00Z&workspace=ws-1 Bearer eyJ.token");
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("\rreplaying the history … 0 s")
+                    .contains("\rreplaying the history … 1 s");
+            assertThat(out.toString())
+                    .contains("history up to sequence 42, 1 members, 1 workspaces, 1 open sessions")
+                    .contains("firewall: deny 203.0.113.0/24")
+                    .contains("workspace ws-1 (demo) owner alice@example.com, RUNNING")
+                    .contains("alice@example.com via terminal, preview: owner of the workspace")
+                    .contains("launch again from the blueprint: no (the blueprint's ACL is restricted)")
+                    .contains("terminal\tws-1\talice@example.com\t10.0.0.5\tsince 2026-11-01T08:59:00Z");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void accessNeedsAnInstant() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Rde.commandLine();
+        cli.setErr(new PrintWriter(err));
+
+        assertThat(cli.execute("audit", "access")).isEqualTo(2);
+        assertThat(cli.execute("audit", "access", "--at", "noon")).isEqualTo(2);
+        assertThat(err.toString()).contains("--at");
+    }
 }
