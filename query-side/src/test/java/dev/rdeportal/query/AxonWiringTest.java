@@ -47,6 +47,8 @@ import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.axonframework.queryhandling.SimpleQueryBus;
 import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
 import org.axonframework.queryhandling.annotation.AnnotationQueryHandlerAdapter;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.json.JacksonSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,6 +84,8 @@ class AxonWiringTest {
         context.registerBean(QueryUpdateEmitter.class, () -> emitter);
         context.registerBean(QueryGateway.class, () -> gateway);
         context.registerBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new);
+        // the portal's event serializer, which the audit's access replay reads payloads with
+        context.registerBean("eventSerializer", Serializer.class, JacksonSerializer::defaultSerializer);
         context.scan("dev.rdeportal.query");
         context.refresh();
         // what Axon's Spring configuration does with the beans it finds
