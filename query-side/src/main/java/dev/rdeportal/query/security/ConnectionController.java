@@ -1,12 +1,17 @@
 package dev.rdeportal.query.security;
 
 import dev.rdeportal.domain.DomainException;
+import dev.rdeportal.domain.connection.ConnectionView;
+import dev.rdeportal.domain.connection.FindActiveConnectionsQuery;
 import dev.rdeportal.query.support.Caller;
+import dev.rdeportal.query.support.Columns;
+import dev.rdeportal.query.support.Heartbeats;
 import dev.rdeportal.query.support.ListResponse;
 import dev.rdeportal.query.support.Pages;
 import dev.rdeportal.query.support.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -14,11 +19,18 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.axonframework.queryhandling.SubscriptionQueryResult;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -27,6 +39,8 @@ import reactor.core.publisher.Mono;
  * recently closed first. Filters: {@code user}, {@code workspace}, {@code type}
  * ({@code terminal}|{@code preview}), and {@code from}/{@code to} on the opening time. Keyset
  * paging: {@code limit} (default 100, at most 500) and the {@code next} cursor of the last page.
+ * {@code GET /api/v1/security/sessions/events}: the open connections, then each one that opens or
+ * closes, live.
  */
 @RestController
 @RequestMapping("/api/v1/security/sessions")
@@ -34,11 +48,9 @@ class ConnectionController {
 
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 500;
-
-    /** One connection as the API shows it; {@code type} is {@code terminal} or {@code preview}. */
-    record Connection(String id, String type, String user, String clientIp, String workspaceId, String detail,
-                      Instant openedAt, Instant closedAt, String closeReason, Long requests, Long bytesIn, Long bytesOut) {
-    }
+    static final String OPENED = "opened";
+    static final String CLOSED = "closed";
+    static final String SUBSCRIBED = "subscribed";
 
     /** Where a page ends: the sort time of its last row, and its id (ties broken by id, ascending). */
     record Cursor(Instant at, String id) {
@@ -63,14 +75,23 @@ class ConnectionController {
     }
 
     private final DatabaseClient db;
+    private final QueryGateway queries;
+    private final Duration heartbeat;
 
-    ConnectionController(DatabaseClient db) {
+    @Autowired
+    ConnectionController(DatabaseClient db, QueryGateway queries) {
+        this(db, queries, Heartbeats.INTERVAL);
+    }
+
+    ConnectionController(DatabaseClient db, QueryGateway queries, Duration heartbeat) {
         this.db = db;
+        this.queries = queries;
+        this.heartbeat = heartbeat;
     }
 
     @GetMapping
-    Mono<ListResponse<Connection>> list(@RequestParam(defaultValue = "active") String state,
-                                        @RequestParam(required = false) String user,
+    Mono<ListResponse<ConnectionView>> list(@RequestParam(defaultValue = "active") String state,
+                                            @RequestParam(required = false) String user,
                                         @RequestParam(required = false) String workspace,
                                         @RequestParam(required = false) String type,
                                         @RequestParam(required = false) String from,
@@ -117,23 +138,50 @@ class ConnectionController {
             binds.put("cursorAt", Timestamps.toColumn(after.at()));
             binds.put("cursorId", after.id());
         }
-        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT id, kind, user_email, client_ip, workspace_id, detail, "
-                + "opened_at, closed_at, close_reason, requests, bytes_in, bytes_out FROM connection_view WHERE "
-                + String.join(" AND ", where) + " ORDER BY " + sortColumn + " DESC, id LIMIT :limit")
+        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + ConnectionReadRepository.COLUMNS
+                        + " FROM connection_view WHERE " + String.join(" AND ", where) + " ORDER BY " + sortColumn
+                        + " DESC, id LIMIT :limit")
                 .bind("limit", pageSize + 1);
         for (Map.Entry<String, Object> bind : binds.entrySet()) {
             spec = spec.bind(bind.getKey(), bind.getValue());
         }
-        return spec.map(row -> new Connection(row.get("id", String.class), row.get("kind", String.class),
-                        row.get("user_email", String.class), row.get("client_ip", String.class),
-                        row.get("workspace_id", String.class), row.get("detail", String.class),
-                        Timestamps.toInstant(row.get("opened_at")), Timestamps.toInstant(row.get("closed_at")),
-                        row.get("close_reason", String.class), row.get("requests", Long.class),
-                        row.get("bytes_in", Long.class), row.get("bytes_out", Long.class)))
+        return spec.map(row -> ConnectionReadRepository.view(Columns.of(row)))
                 .all()
                 .collectList()
                 .map(rows -> Pages.of(rows, pageSize,
                         c -> new Cursor(active ? c.openedAt() : c.closedAt(), c.id()).encode(), c -> c));
+    }
+
+    /**
+     * Server-sent events: the comment {@code :subscribed}, then every open connection (up to
+     * {@value #MAX_LIMIT}, newest first) as an {@value #OPENED} event, then each connection as it
+     * opens ({@value #OPENED}) or closes ({@value #CLOSED}, with {@code closedAt} and its counters),
+     * as the projection commits it. The data is the connection as the log shows it. The
+     * subscription is opened before the open connections are read, so a change in between is
+     * never lost (it may arrive twice: the same id, the same state). A client that cannot keep up
+     * overflows the subscription's buffer and its stream ends; it reconnects and reads afresh.
+     */
+    @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Flux<ServerSentEvent<ConnectionView>> events(Principal principal) {
+        Caller.of(principal).requireAdmin("watching connections");
+        return Flux.using(
+                () -> queries.subscriptionQuery(new FindActiveConnectionsQuery(MAX_LIMIT),
+                        ResponseTypes.multipleInstancesOf(ConnectionView.class),
+                        ResponseTypes.instanceOf(ConnectionView.class)),
+                this::stream,
+                SubscriptionQueryResult::cancel);
+    }
+
+    private Flux<ServerSentEvent<ConnectionView>> stream(SubscriptionQueryResult<List<ConnectionView>, ConnectionView> result) {
+        // A first comment commits the response at once, even with nothing open: the client knows
+        // it is subscribed (and the subscription registered) without waiting for a heartbeat.
+        return Heartbeats.around(Flux.concat(
+                Mono.just(ServerSentEvent.<ConnectionView>builder().comment(SUBSCRIBED).build()),
+                result.initialResult()
+                        .flatMapMany(Flux::fromIterable)
+                        .concatWith(result.updates())
+                        .map(view -> ServerSentEvent.builder(view).event(view.open() ? OPENED : CLOSED).build())),
+                heartbeat);
     }
 
     private static Instant instant(String name, String raw) {

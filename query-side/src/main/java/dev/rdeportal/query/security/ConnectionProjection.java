@@ -4,11 +4,15 @@ import dev.rdeportal.domain.connection.PreviewSessionClosedEvent;
 import dev.rdeportal.domain.connection.PreviewSessionOpenedEvent;
 import dev.rdeportal.domain.connection.TerminalSessionClosedEvent;
 import dev.rdeportal.domain.connection.TerminalSessionOpenedEvent;
+import dev.rdeportal.domain.connection.FindActiveConnectionsQuery;
+import dev.rdeportal.query.support.Columns;
 import dev.rdeportal.query.support.Timestamps;
 import java.sql.Types;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.ReplayStatus;
+import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -26,19 +30,22 @@ class ConnectionProjection {
     static final String PROCESSING_GROUP = "connections";
 
     private final NamedParameterJdbcTemplate jdbc;
+    private final QueryUpdateEmitter updates;
 
-    ConnectionProjection(JdbcTemplate jdbc) {
+    ConnectionProjection(JdbcTemplate jdbc, QueryUpdateEmitter updates) {
         this.jdbc = new NamedParameterJdbcTemplate(jdbc);
+        this.updates = updates;
     }
 
     @EventHandler
-    void on(TerminalSessionOpenedEvent e) {
+    void on(TerminalSessionOpenedEvent e, ReplayStatus replay) {
         open(e.connectionId(), "terminal", e.user(), e.clientIp(), e.workspaceId(),
                 terminalDetail(e.command(), e.sessionId()), e.openedAt());
+        publish(e.connectionId(), replay);
     }
 
     @EventHandler
-    void on(TerminalSessionClosedEvent e) {
+    void on(TerminalSessionClosedEvent e, ReplayStatus replay) {
         close(base(e.connectionId(), "terminal", e.user(), e.clientIp(), e.workspaceId(),
                 terminalDetail(null, e.sessionId()), e.openedAt())
                 .addValue("closedAt", Timestamps.toColumn(e.closedAt()))
@@ -46,21 +53,38 @@ class ConnectionProjection {
                 .addValue("requests", null, Types.BIGINT)
                 .addValue("bytesIn", e.bytesIn(), Types.BIGINT)
                 .addValue("bytesOut", e.bytesOut(), Types.BIGINT));
+        publish(e.connectionId(), replay);
     }
 
     @EventHandler
-    void on(PreviewSessionOpenedEvent e) {
+    void on(PreviewSessionOpenedEvent e, ReplayStatus replay) {
         open(e.sessionId(), "preview", e.user(), e.clientIp(), e.workspaceId(), "port " + e.port(), e.openedAt());
+        publish(e.sessionId(), replay);
     }
 
     @EventHandler
-    void on(PreviewSessionClosedEvent e) {
+    void on(PreviewSessionClosedEvent e, ReplayStatus replay) {
         close(base(e.sessionId(), "preview", e.user(), e.clientIp(), e.workspaceId(), "port " + e.port(), e.openedAt())
                 .addValue("closedAt", Timestamps.toColumn(e.closedAt()))
                 .addValue("reason", e.reason(), Types.VARCHAR)
                 .addValue("requests", e.requests())
                 .addValue("bytesIn", e.bytesIn())
                 .addValue("bytesOut", e.bytesOut()));
+        publish(e.sessionId(), replay);
+    }
+
+    /**
+     * Pushes the row as now written to {@link FindActiveConnectionsQuery} subscribers (the Security
+     * Center's live view). The emitter holds it until the unit of work commits, so nobody sees a
+     * connection that was rolled back; a replay passes through old states, which are not news.
+     */
+    private void publish(String id, ReplayStatus replay) {
+        if (replay.isReplay()) {
+            return;
+        }
+        jdbc.query("SELECT " + ConnectionReadRepository.COLUMNS + " FROM connection_view WHERE id = :id",
+                        new MapSqlParameterSource("id", id), (rs, n) -> ConnectionReadRepository.view(Columns.of(rs)))
+                .forEach(view -> updates.emit(FindActiveConnectionsQuery.class, query -> true, view));
     }
 
     @ResetHandler

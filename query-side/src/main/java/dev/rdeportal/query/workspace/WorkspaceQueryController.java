@@ -4,6 +4,7 @@ import dev.rdeportal.domain.DomainException;
 import dev.rdeportal.domain.workspace.FindOwnedWorkspacesQuery;
 import dev.rdeportal.domain.workspace.WorkspaceView;
 import dev.rdeportal.query.support.Caller;
+import dev.rdeportal.query.support.Heartbeats;
 import dev.rdeportal.query.support.ListResponse;
 import java.security.Principal;
 import java.time.Duration;
@@ -30,8 +31,7 @@ class WorkspaceQueryController {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
     static final String SSE_EVENT = "workspace";
-    /** Below the idle timeouts of common proxies and load balancers (often 30-60 s). */
-    static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    static final Duration HEARTBEAT = Heartbeats.INTERVAL;
 
     private final WorkspaceReadRepository workspaces;
     private final QueryGateway queries;
@@ -95,16 +95,10 @@ class WorkspaceQueryController {
 
     private Flux<ServerSentEvent<WorkspaceResponse>> stream(
             SubscriptionQueryResult<List<WorkspaceView>, WorkspaceView> result) {
-        Flux<ServerSentEvent<WorkspaceResponse>> changes = result.initialResult()
+        return Heartbeats.around(result.initialResult()
                 .flatMapMany(Flux::fromIterable)
                 .concatWith(result.updates())
-                .map(view -> ServerSentEvent.builder(WorkspaceResponse.of(view)).event(SSE_EVENT).build());
-        // Heartbeats stop when the changes end (the emitter completed or failed the subscription),
-        // so the response ends too instead of idling on heartbeats alone.
-        return changes.publish(shared -> Flux.merge(shared,
-                Flux.interval(heartbeat)
-                        .map(tick -> ServerSentEvent.<WorkspaceResponse>builder().comment("heartbeat").build())
-                        .takeUntilOther(shared.ignoreElements())));
+                .map(view -> ServerSentEvent.builder(WorkspaceResponse.of(view)).event(SSE_EVENT).build()), heartbeat);
     }
 
     private static int limit(String limit) {

@@ -3,6 +3,7 @@ package dev.rdeportal.query.security;
 import static dev.rdeportal.query.support.TestCallers.ADMIN_HEADER;
 import static dev.rdeportal.query.support.TestCallers.USER_HEADER;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.axonframework.eventhandling.ReplayStatus.REGULAR;
 
 import dev.rdeportal.domain.connection.PreviewSessionClosedEvent;
 import dev.rdeportal.domain.connection.PreviewSessionOpenedEvent;
@@ -12,6 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.axonframework.queryhandling.DefaultQueryGateway;
+import org.axonframework.queryhandling.SimpleQueryBus;
+import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -22,8 +26,10 @@ class ConnectionLogTest {
     private static final Instant T0 = Instant.parse("2026-03-01T09:00:00Z");
 
     private final ReadModelDatabase db = ReadModelDatabase.create();
-    private final ConnectionProjection projection = new ConnectionProjection(db.jdbc());
-    private final WebTestClient client = WebTestClient.bindToController(new ConnectionController(db.r2dbc()))
+    private final ConnectionProjection projection = new ConnectionProjection(db.jdbc(),
+            SimpleQueryUpdateEmitter.builder().build());
+    private final WebTestClient client = WebTestClient.bindToController(new ConnectionController(db.r2dbc(),
+            DefaultQueryGateway.builder().queryBus(SimpleQueryBus.builder().build()).build()))
             .controllerAdvice(new TestCallers.DomainErrors())
             .webFilter(TestCallers.principalFromHeaders())
             .build();
@@ -35,10 +41,10 @@ class ConnectionLogTest {
             String ws = i < 5 ? "ws-a" : "ws-b";
             Instant opened = T0.plusSeconds(60L * i);
             projection.on(new PreviewSessionOpenedEvent("s" + i, ws, 8000 + i, user, "192.0.2." + i, opened,
-                    opened.plusSeconds(3600)));
+                    opened.plusSeconds(3600)), REGULAR);
             if (i % 2 == 0) {
                 projection.on(new PreviewSessionClosedEvent("s" + i, ws, 8000 + i, user, "192.0.2." + i, opened,
-                        opened.plusSeconds(600 - 60L * i), i, 10L * i, 100L * i, "idle"));
+                        opened.plusSeconds(600 - 60L * i), i, 10L * i, 100L * i, "idle"), REGULAR);
             }
         }
     }
