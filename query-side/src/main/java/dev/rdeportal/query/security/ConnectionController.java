@@ -158,7 +158,8 @@ class ConnectionController {
      * opens ({@value #OPENED}) or closes ({@value #CLOSED}, with {@code closedAt} and its counters),
      * as the projection commits it. The data is the connection as the log shows it. The
      * subscription is opened before the open connections are read, so a change in between is
-     * never lost (it may arrive twice: the same id, the same state). A client that cannot keep up
+     * never lost (it may arrive twice: the same id, the same state). The stream starts with the
+     * comment {@code :subscribed}. A client that cannot keep up
      * overflows the subscription's buffer and its stream ends; it reconnects and reads afresh.
      */
     @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

@@ -98,6 +98,16 @@ class ConnectionEventsTest {
     }
 
     @Test
+    void theStreamStartsAtOnceEvenWithNothingOpen() throws Exception {
+        BlockingQueue<ServerSentEvent<Map<String, Object>>> received = subscribe(ADMIN, true);
+
+        ServerSentEvent<Map<String, Object>> first = received.poll(5, TimeUnit.SECONDS);
+        assertThat(first).isNotNull();
+        assertThat(first.comment()).isEqualTo("subscribed");
+        assertThat(emitter.activeSubscriptions()).hasSize(1);
+    }
+
+    @Test
     void aReplayIsNotNews() throws Exception {
         BlockingQueue<ServerSentEvent<Map<String, Object>>> received = subscribe(ADMIN, true);
         awaitSubscriptions(1);
