@@ -32,6 +32,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -128,9 +129,7 @@ final class AccessState {
                 e.openedAt() == null ? at : e.openedAt(), "port " + e.port())));
         on(PreviewSessionClosedEvent.class, (e, at) -> sessions.remove(e.sessionId()));
 
-        Set<String> types = new java.util.HashSet<>();
-        handlers.keySet().forEach(type -> types.add(type.getName()));
-        handledTypes = Set.copyOf(types);
+        handledTypes = Set.copyOf(handlers.keySet().stream().map(Class::getName).toList());
     }
 
     private <E> void on(Class<E> type, BiConsumer<E, Instant> handler) {
@@ -278,17 +277,18 @@ final class AccessState {
         }
         String allows = rules(FirewallAction.ALLOW);
         String denies = rules(FirewallAction.DENY);
-        String since = " (rules since " + firewallSince + ")";
         if (allows.isEmpty()) {
-            return "firewall: no rule matches and no allow rule exists, so allowed except from " + denies + since;
+            return "firewall: every address allowed except from " + denies + " (rules since " + firewallSince + ")";
         }
-        return "firewall: allowed only from " + allows + (denies.isEmpty() ? "" : ", except from " + denies) + since;
+        return "firewall: allowed only from " + allows + (denies.isEmpty() ? "" : ", except from " + denies)
+                + " (rules since " + firewallSince + (denies.isEmpty() ? "" : "; the most specific matching rule decides")
+                + ")";
     }
 
     private String rules(FirewallAction action) {
         return String.join(", ", firewallRules.stream()
                 .filter(r -> r.action() == action)
-                .map(r -> r.cidr() + " " + r.action().name().toLowerCase(java.util.Locale.ROOT))
+                .map(r -> r.cidr() + " " + r.action().name().toLowerCase(Locale.ROOT))
                 .toList());
     }
 
