@@ -3,23 +3,15 @@ package dev.rdeportal.portal.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rdeportal.portal.support.Api;
 import dev.rdeportal.portal.support.PortalHarness;
+import dev.rdeportal.portal.support.TerminalClient;
 import dev.rdeportal.portal.support.TestDatabase;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +30,6 @@ class AccessAtInstantPostgresTest {
     static final Duration RUNNING = Duration.ofSeconds(60);
     static final Duration TIMEOUT = Duration.ofSeconds(20);
     static final String ALICE = "alice@example.com";
-    static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path dataDir;
@@ -77,7 +68,9 @@ class AccessAtInstantPostgresTest {
         api.awaitWorkspace(ws, alice, "RUNNING"::equals, RUNNING);
         Instant running = mark();
 
-        Terminal terminal = Terminal.open(portal.baseUrl(), ws, ticket(ws));
+        TerminalClient terminal = TerminalClient.connect(portal.baseUrl(), ws, portal.baseUrl(), null);
+        terminal.auth(ticket(ws), null);
+        terminal.await("ready", TIMEOUT);
         await(() -> api.get("/api/v1/security/sessions?state=active", admin), r -> activeOn(r, ws) == 1);
         Instant connected = mark();
 
@@ -248,60 +241,5 @@ class AccessAtInstantPostgresTest {
         }
         assertThat(done.test(r)).as("in time: %s", r.body()).isTrue();
         return r;
-    }
-
-    /** Just enough of a terminal client: authenticates, waits for "ready", closes. */
-    static final class Terminal implements WebSocket.Listener {
-
-        private final CompletableFuture<JsonNode> ready = new CompletableFuture<>();
-        private final StringBuilder text = new StringBuilder();
-        private final List<String> seen = new ArrayList<>();
-        private WebSocket socket;
-
-        static Terminal open(String baseUrl, String ws, String ticket) throws Exception {
-            Terminal t = new Terminal();
-            t.socket = HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", baseUrl)
-                    .buildAsync(URI.create(baseUrl.replace("http://", "ws://") + "/api/v1/workspaces/" + ws + "/terminal"), t)
-                    .orTimeout(10, TimeUnit.SECONDS).join();
-            t.socket.sendText("{\"type\":\"auth\",\"ticket\":\"" + ticket + "\"}", true).orTimeout(5, TimeUnit.SECONDS).join();
-            JsonNode ready = t.ready.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
-            assertThat(ready.get("type").asText()).as("messages %s", t.seen).isEqualTo("ready");
-            return t;
-        }
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            webSocket.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                try {
-                    JsonNode message = JSON.readTree(text.toString());
-                    synchronized (seen) {
-                        seen.add(text.toString());
-                    }
-                    if ("ready".equals(message.path("type").asText())) {
-                        ready.complete(message);
-                    }
-                } catch (Exception e) {
-                    ready.completeExceptionally(e);
-                }
-                text.setLength(0);
-            }
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            ready.completeExceptionally(new AssertionError("closed " + statusCode + " " + reason));
-            return null;
-        }
-
-        void close() {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
-        }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rdeportal.portal.support.Api;
 import dev.rdeportal.portal.support.PortalHarness;
+import dev.rdeportal.portal.support.TerminalClient;
 import dev.rdeportal.portal.support.TestDatabase;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
