@@ -12,6 +12,7 @@ import dev.rdeportal.domain.blueprint.FindBlueprintsQuery;
 import dev.rdeportal.domain.blueprint.Resources;
 import dev.rdeportal.query.support.ReadModelDatabase;
 import dev.rdeportal.query.support.TestCallers;
+import dev.rdeportal.query.topology.TopologyChanges;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ class BlueprintTest {
             new Resources(500, 4096, 10), List.of(8080), Map.of("JAVA_OPTS", "-Xmx2g"), "./gradlew bootRun");
 
     private final ReadModelDatabase db = ReadModelDatabase.create();
-    private final BlueprintProjection projection = new BlueprintProjection(db.jdbc());
+    private final BlueprintProjection projection = new BlueprintProjection(db.jdbc(), new TopologyChanges());
     private final BlueprintReadRepository repository = new BlueprintReadRepository(db.r2dbc());
     private final BlueprintQueryHandler handler = new BlueprintQueryHandler(repository);
     private final WebTestClient client = WebTestClient.bindToController(new BlueprintQueryController(repository))

@@ -15,6 +15,7 @@ import dev.rdeportal.domain.cluster.FindAgentCredentialQuery;
 import dev.rdeportal.domain.cluster.FindClustersQuery;
 import dev.rdeportal.query.support.ReadModelDatabase;
 import dev.rdeportal.query.support.TestCallers;
+import dev.rdeportal.query.topology.TopologyChanges;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ class ClusterTest {
     private static final String HASH = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
     private final ReadModelDatabase db = ReadModelDatabase.create();
-    private final ClusterProjection projection = new ClusterProjection(db.jdbc());
+    private final ClusterProjection projection = new ClusterProjection(db.jdbc(), new TopologyChanges());
     private final ClusterReadRepository repository = new ClusterReadRepository(db.r2dbc());
     private final ClusterQueryHandler handler = new ClusterQueryHandler(repository);
     private final WebTestClient client = WebTestClient.bindToController(new ClusterQueryController(repository))

@@ -21,6 +21,7 @@ import dev.rdeportal.domain.workspace.WorkspaceStoppedEvent;
 import dev.rdeportal.domain.workspace.WorkspaceView;
 import dev.rdeportal.query.support.Columns;
 import dev.rdeportal.query.support.ReadModelDatabase;
+import dev.rdeportal.query.topology.TopologyChanges;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ class WorkspaceProjectionTest {
 
     @BeforeEach
     void setUp() {
-        projection = new WorkspaceProjection(db.jdbc(), emitter);
+        projection = new WorkspaceProjection(db.jdbc(), emitter, new TopologyChanges());
     }
 
     @Test
