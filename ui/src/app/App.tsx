@@ -12,6 +12,7 @@ import { MembersPage } from '../members/MembersPage';
 import { PublishQueuePage } from '../publish/PublishQueuePage';
 import { SecurityPage } from '../security/SecurityPage';
 import { SettingsPage } from '../settings/SettingsPage';
+import { TopologyPage } from '../topology/TopologyPage';
 import { EmptyState, ErrorMessage, Spinner } from '../components/common';
 import { WorkspacePage } from '../workspaces/WorkspacePage';
 import { WorkspacesPage } from '../workspaces/WorkspacesPage';
@@ -115,6 +116,7 @@ function Shell({ me, session }: { me: Member; session: Session }) {
               <span className="nav-divider" aria-hidden="true" />
               <NavLink href="/admin/blueprints" current={section === 'admin-blueprints'}>Manage blueprints</NavLink>
               <NavLink href="/admin/clusters" current={section === 'admin-clusters'}>Clusters</NavLink>
+              <NavLink href="/admin/topology" current={section === 'admin-topology'}>Topology</NavLink>
               <NavLink href="/admin/members" current={section === 'admin-members'}>Members</NavLink>
               <NavLink href="/admin/publish" current={section === 'admin-publish'}>Publishing</NavLink>
               <NavLink href="/admin/security" current={section === 'admin-security'}>Security</NavLink>
@@ -164,6 +166,8 @@ function Screen({ route, admin }: { route: Route; admin: boolean }) {
       return adminOnly(<BlueprintEditor key={route.blueprintId ?? 'new'} blueprintId={route.blueprintId} />);
     case 'admin-clusters':
       return adminOnly(<ClustersPage />);
+    case 'admin-topology':
+      return adminOnly(<TopologyPage />);
     case 'admin-members':
       return adminOnly(<MembersPage />);
     case 'admin-security':
