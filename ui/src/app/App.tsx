@@ -12,7 +12,6 @@ import { MembersPage } from '../members/MembersPage';
 import { PublishQueuePage } from '../publish/PublishQueuePage';
 import { SecurityPage } from '../security/SecurityPage';
 import { SettingsPage } from '../settings/SettingsPage';
-import { TopologyPage } from '../topology/TopologyPage';
 import { EmptyState, ErrorMessage, Spinner } from '../components/common';
 import { WorkspacePage } from '../workspaces/WorkspacePage';
 import { WorkspacesPage } from '../workspaces/WorkspacesPage';
@@ -24,6 +23,8 @@ import { Link, match, usePath, type Route } from './router';
 
 // xterm.js is large and only the terminal screen needs it.
 const TerminalPage = lazy(() => import('../terminal/TerminalPage'));
+// The topology screen (and, behind it, cytoscape) is for admins only.
+const TopologyPage = lazy(() => import('../topology/TopologyPage').then((m) => ({ default: m.TopologyPage })));
 
 // Once per page load: the authorization code in the URL can be exchanged only once.
 let booting: Promise<Boot> | null = null;
@@ -167,7 +168,11 @@ function Screen({ route, admin }: { route: Route; admin: boolean }) {
     case 'admin-clusters':
       return adminOnly(<ClustersPage />);
     case 'admin-topology':
-      return adminOnly(<TopologyPage />);
+      return adminOnly(
+        <Suspense fallback={<Spinner label="Loading the topology…" />}>
+          <TopologyPage />
+        </Suspense>,
+      );
     case 'admin-members':
       return adminOnly(<MembersPage />);
     case 'admin-security':

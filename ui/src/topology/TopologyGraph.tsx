@@ -42,6 +42,8 @@ const STYLE: StylesheetJson = [
     },
   },
   { selector: 'edge.placed-on', style: { 'line-style': 'dashed' } },
+  // A pinned blueprint sits two rows below its cluster: bow the edge around the agents' row.
+  { selector: 'edge.pins', style: { 'curve-style': 'unbundled-bezier', 'control-point-distances': [-60], 'control-point-weights': [0.5] } },
 ];
 
 export interface TopologyGraphProps {
