@@ -23,6 +23,8 @@ import { Link, match, usePath, type Route } from './router';
 
 // xterm.js is large and only the terminal screen needs it.
 const TerminalPage = lazy(() => import('../terminal/TerminalPage'));
+// The topology screen (and, behind it, cytoscape) is for admins only.
+const TopologyPage = lazy(() => import('../topology/TopologyPage').then((m) => ({ default: m.TopologyPage })));
 
 // Once per page load: the authorization code in the URL can be exchanged only once.
 let booting: Promise<Boot> | null = null;
@@ -115,6 +117,7 @@ function Shell({ me, session }: { me: Member; session: Session }) {
               <span className="nav-divider" aria-hidden="true" />
               <NavLink href="/admin/blueprints" current={section === 'admin-blueprints'}>Manage blueprints</NavLink>
               <NavLink href="/admin/clusters" current={section === 'admin-clusters'}>Clusters</NavLink>
+              <NavLink href="/admin/topology" current={section === 'admin-topology'}>Topology</NavLink>
               <NavLink href="/admin/members" current={section === 'admin-members'}>Members</NavLink>
               <NavLink href="/admin/publish" current={section === 'admin-publish'}>Publishing</NavLink>
               <NavLink href="/admin/security" current={section === 'admin-security'}>Security</NavLink>
@@ -164,6 +167,12 @@ function Screen({ route, admin }: { route: Route; admin: boolean }) {
       return adminOnly(<BlueprintEditor key={route.blueprintId ?? 'new'} blueprintId={route.blueprintId} />);
     case 'admin-clusters':
       return adminOnly(<ClustersPage />);
+    case 'admin-topology':
+      return adminOnly(
+        <Suspense fallback={<Spinner label="Loading the topology…" />}>
+          <TopologyPage />
+        </Suspense>,
+      );
     case 'admin-members':
       return adminOnly(<MembersPage />);
     case 'admin-security':

@@ -16,6 +16,7 @@ describe('routes', () => {
     ['/admin/blueprints/new', { screen: 'admin-blueprint-edit', blueprintId: null }],
     ['/admin/blueprints/bp-sample', { screen: 'admin-blueprint-edit', blueprintId: 'bp-sample' }],
     ['/admin/clusters', { screen: 'admin-clusters' }],
+    ['/admin/topology', { screen: 'admin-topology' }],
     ['/admin/members', { screen: 'admin-members' }],
     ['/admin/security', { screen: 'admin-security', tab: 'sessions' }],
     ['/admin/security/firewall', { screen: 'admin-security', tab: 'firewall' }],

@@ -40,6 +40,7 @@ export type Route =
   | { screen: 'admin-blueprints' }
   | { screen: 'admin-blueprint-edit'; blueprintId: string | null }
   | { screen: 'admin-clusters' }
+  | { screen: 'admin-topology' }
   | { screen: 'admin-members' }
   | { screen: 'admin-security'; tab: SecurityTab }
   | { screen: 'admin-audit' }
@@ -68,6 +69,7 @@ export function match(location: string): Route {
     return { screen: 'admin-blueprint-edit', blueprintId: c === 'new' ? null : c };
   }
   if (a === 'admin' && b === 'clusters' && parts.length === 2) return { screen: 'admin-clusters' };
+  if (a === 'admin' && b === 'topology' && parts.length === 2) return { screen: 'admin-topology' };
   if (a === 'admin' && b === 'members' && parts.length === 2) return { screen: 'admin-members' };
   if (a === 'admin' && b === 'security' && parts.length === 2) return { screen: 'admin-security', tab: 'sessions' };
   if (a === 'admin' && b === 'security' && parts.length === 3 && (SECURITY_TABS as readonly string[]).includes(c)) {

@@ -5,6 +5,7 @@ import dev.rdeportal.domain.blueprint.BlueprintDetails;
 import dev.rdeportal.domain.blueprint.BlueprintUpdatedEvent;
 import dev.rdeportal.query.support.JsonColumns;
 import dev.rdeportal.query.support.Timestamps;
+import dev.rdeportal.query.topology.TopologyChanges;
 import java.sql.Types;
 import java.time.Instant;
 import org.axonframework.config.ProcessingGroup;
@@ -32,9 +33,11 @@ class BlueprintProjection {
     private static final Logger log = LoggerFactory.getLogger("rde.query.blueprints");
 
     private final NamedParameterJdbcTemplate jdbc;
+    private final TopologyChanges topology;
 
-    BlueprintProjection(JdbcTemplate jdbc) {
+    BlueprintProjection(JdbcTemplate jdbc, TopologyChanges topology) {
         this.jdbc = new NamedParameterJdbcTemplate(jdbc);
+        this.topology = topology;
     }
 
     @EventHandler
@@ -46,6 +49,7 @@ class BlueprintProjection {
             jdbc.update("INSERT INTO blueprint_view (id, name, cluster_id, details_json, created_at, updated_at) "
                     + "VALUES (:id, :name, :clusterId, :details, :at, :at)", row);
         }
+        topology.changed();
     }
 
     @EventHandler
@@ -55,13 +59,16 @@ class BlueprintProjection {
         if (updated == 0) {
             // Only possible if the history lacks the creation, which the aggregate rules out.
             log.warn("blueprint {} is not in the read model; update skipped", e.blueprintId());
+            return;
         }
+        topology.changed();
     }
 
     @ResetHandler
     void reset() {
         int removed = jdbc.getJdbcOperations().update("DELETE FROM blueprint_view");
         log.info("blueprint read model cleared for replay ({} rows)", removed);
+        topology.changed();
     }
 
     private static MapSqlParameterSource row(String blueprintId, BlueprintDetails details, Instant at) {

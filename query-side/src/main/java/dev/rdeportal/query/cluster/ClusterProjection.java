@@ -5,6 +5,7 @@ import dev.rdeportal.domain.cluster.AgentDisconnectedEvent;
 import dev.rdeportal.domain.cluster.AgentJoinedEvent;
 import dev.rdeportal.domain.cluster.ClusterRegisteredEvent;
 import dev.rdeportal.query.support.Timestamps;
+import dev.rdeportal.query.topology.TopologyChanges;
 import java.sql.Types;
 import java.time.Instant;
 import org.axonframework.config.ProcessingGroup;
@@ -34,9 +35,11 @@ class ClusterProjection {
     private static final Logger log = LoggerFactory.getLogger("rde.query.clusters");
 
     private final NamedParameterJdbcTemplate jdbc;
+    private final TopologyChanges topology;
 
-    ClusterProjection(JdbcTemplate jdbc) {
+    ClusterProjection(JdbcTemplate jdbc, TopologyChanges topology) {
         this.jdbc = new NamedParameterJdbcTemplate(jdbc);
+        this.topology = topology;
     }
 
     @EventHandler
@@ -48,6 +51,7 @@ class ClusterProjection {
         if (jdbc.update("UPDATE cluster_view SET name = :name, registered_at = :at WHERE id = :id", row) == 0) {
             jdbc.update("INSERT INTO cluster_view (id, name, registered_at) VALUES (:id, :name, :at)", row);
         }
+        topology.changed();
     }
 
     /**
@@ -69,6 +73,7 @@ class ClusterProjection {
                     + "protocol_version, runtime, last_change_at) VALUES (:agentId, :clusterId, :credentialHash, "
                     + ":hostname, FALSE, NULL, NULL, :at)", row);
         }
+        topology.changed();
     }
 
     @EventHandler
@@ -91,6 +96,7 @@ class ClusterProjection {
         int agents = jdbc.getJdbcOperations().update("DELETE FROM agent_view");
         int clusters = jdbc.getJdbcOperations().update("DELETE FROM cluster_view");
         log.info("cluster read model cleared for replay ({} clusters, {} agents)", clusters, agents);
+        topology.changed();
     }
 
     private void connection(String agentId, String assignments, MapSqlParameterSource values, Instant at) {
@@ -100,6 +106,8 @@ class ClusterProjection {
         if (updated == 0) {
             // Only possible if the history lacks the join, which the aggregate rules out.
             log.warn("agent {} is not in the read model; connection change skipped", agentId);
+            return;
         }
+        topology.changed();
     }
 }

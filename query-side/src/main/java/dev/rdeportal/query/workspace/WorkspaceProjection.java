@@ -16,6 +16,7 @@ import dev.rdeportal.domain.workspace.WorkspaceView;
 import dev.rdeportal.query.support.Columns;
 import dev.rdeportal.query.support.JsonColumns;
 import dev.rdeportal.query.support.Timestamps;
+import dev.rdeportal.query.topology.TopologyChanges;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
@@ -52,10 +53,12 @@ class WorkspaceProjection {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final QueryUpdateEmitter emitter;
+    private final TopologyChanges topology;
 
-    WorkspaceProjection(JdbcTemplate jdbc, QueryUpdateEmitter emitter) {
+    WorkspaceProjection(JdbcTemplate jdbc, QueryUpdateEmitter emitter, TopologyChanges topology) {
         this.jdbc = new NamedParameterJdbcTemplate(jdbc);
         this.emitter = emitter;
+        this.topology = topology;
     }
 
     @EventHandler
@@ -150,6 +153,7 @@ class WorkspaceProjection {
     void reset() {
         int removed = jdbc.getJdbcOperations().update("DELETE FROM workspace_view");
         log.info("workspace read model cleared for replay ({} rows)", removed);
+        topology.changed();
     }
 
     private void request(String workspaceId, WorkspaceStatus status, String operationId, OperationKind kind,
@@ -191,6 +195,7 @@ class WorkspaceProjection {
         if (replay.isReplay()) {
             return;
         }
+        topology.changed();
         List<WorkspaceView> rows = jdbc.query("SELECT " + WorkspaceRows.COLUMNS + " FROM workspace_view WHERE id = :id",
                 new MapSqlParameterSource("id", workspaceId), (rs, n) -> WorkspaceRows.toView(Columns.of(rs)));
         for (WorkspaceView view : rows) {

@@ -12,11 +12,13 @@ import dev.rdeportal.domain.blueprint.FindBlueprintsQuery;
 import dev.rdeportal.domain.blueprint.Resources;
 import dev.rdeportal.query.support.ReadModelDatabase;
 import dev.rdeportal.query.support.TestCallers;
+import dev.rdeportal.query.topology.TopologyChanges;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -28,13 +30,25 @@ class BlueprintTest {
             new Resources(500, 4096, 10), List.of(8080), Map.of("JAVA_OPTS", "-Xmx2g"), "./gradlew bootRun");
 
     private final ReadModelDatabase db = ReadModelDatabase.create();
-    private final BlueprintProjection projection = new BlueprintProjection(db.jdbc());
+    private final TopologyChanges topology = new TopologyChanges();
+    private final BlueprintProjection projection = new BlueprintProjection(db.jdbc(), topology);
     private final BlueprintReadRepository repository = new BlueprintReadRepository(db.r2dbc());
     private final BlueprintQueryHandler handler = new BlueprintQueryHandler(repository);
     private final WebTestClient client = WebTestClient.bindToController(new BlueprintQueryController(repository))
             .controllerAdvice(new TestCallers.DomainErrors())
             .webFilter(TestCallers.principalFromHeaders())
             .build();
+
+    @Test
+    void creationsAndUpdatesTellTheTopology() {
+        AtomicInteger notices = new AtomicInteger();
+        topology.notices().subscribe(n -> notices.incrementAndGet());
+        projection.on(new BlueprintCreatedEvent("bp1", JAVA, "admin@example.com"), T0);
+        projection.on(new BlueprintUpdatedEvent("bp1", JAVA, "admin@example.com"), T0.plusSeconds(60));
+        assertThat(notices).hasValue(2);
+        projection.on(new BlueprintUpdatedEvent("bp-unknown", JAVA, "admin@example.com"), T0.plusSeconds(60));
+        assertThat(notices).hasValue(2);
+    }
 
     @Test
     void anUpdateReplacesTheDetailsAndKeepsTheCreationTime() throws Exception {

@@ -15,11 +15,13 @@ import dev.rdeportal.domain.cluster.FindAgentCredentialQuery;
 import dev.rdeportal.domain.cluster.FindClustersQuery;
 import dev.rdeportal.query.support.ReadModelDatabase;
 import dev.rdeportal.query.support.TestCallers;
+import dev.rdeportal.query.topology.TopologyChanges;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -30,13 +32,28 @@ class ClusterTest {
     private static final String HASH = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
     private final ReadModelDatabase db = ReadModelDatabase.create();
-    private final ClusterProjection projection = new ClusterProjection(db.jdbc());
+    private final TopologyChanges topology = new TopologyChanges();
+    private final ClusterProjection projection = new ClusterProjection(db.jdbc(), topology);
     private final ClusterReadRepository repository = new ClusterReadRepository(db.r2dbc());
     private final ClusterQueryHandler handler = new ClusterQueryHandler(repository);
     private final WebTestClient client = WebTestClient.bindToController(new ClusterQueryController(repository))
             .controllerAdvice(new TestCallers.DomainErrors())
             .webFilter(TestCallers.principalFromHeaders())
             .build();
+
+    @Test
+    void everyChangeToClustersAndAgentsTellsTheTopology() {
+        AtomicInteger notices = new AtomicInteger();
+        topology.notices().subscribe(n -> notices.incrementAndGet());
+        projection.on(new ClusterRegisteredEvent("c1", "Production", "admin@example.com"), T0);
+        projection.on(new AgentJoinedEvent("c1", "a1", HASH, "node-1"), at(1));
+        projection.on(new AgentConnectedEvent("c1", "a1", "1.0", "kubernetes", "0.1.0"), at(2));
+        projection.on(new AgentDisconnectedEvent("c1", "a1", "connection reset"), at(3));
+        assertThat(notices).hasValue(4);
+        // A connection change of an agent the model does not hold changes nothing.
+        projection.on(new AgentConnectedEvent("c1", "a9", "1.0", "kubernetes", "0.1.0"), at(4));
+        assertThat(notices).hasValue(4);
+    }
 
     @Test
     void anAgentIsDisconnectedAfterJoiningAndFollowsItsConnection() throws Exception {

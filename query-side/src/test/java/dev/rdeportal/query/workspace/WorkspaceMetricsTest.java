@@ -8,6 +8,7 @@ import static org.axonframework.eventhandling.ReplayStatus.REGULAR;
 import dev.rdeportal.domain.workspace.WorkspaceRunningEvent;
 import dev.rdeportal.domain.workspace.WorkspaceStatus;
 import dev.rdeportal.query.support.ReadModelDatabase;
+import dev.rdeportal.query.topology.TopologyChanges;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
@@ -17,7 +18,7 @@ class WorkspaceMetricsTest {
 
     private final ReadModelDatabase db = ReadModelDatabase.create();
     private final WorkspaceProjection projection =
-            new WorkspaceProjection(db.jdbc(), SimpleQueryUpdateEmitter.builder().build());
+            new WorkspaceProjection(db.jdbc(), SimpleQueryUpdateEmitter.builder().build(), new TopologyChanges());
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final WorkspaceMetrics metrics = new WorkspaceMetrics(db.jdbc(), registry);
 

@@ -21,9 +21,11 @@ import dev.rdeportal.domain.workspace.WorkspaceStoppedEvent;
 import dev.rdeportal.domain.workspace.WorkspaceView;
 import dev.rdeportal.query.support.Columns;
 import dev.rdeportal.query.support.ReadModelDatabase;
+import dev.rdeportal.query.topology.TopologyChanges;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.axonframework.messaging.responsetypes.ResponseType;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.GenericSubscriptionQueryMessage;
@@ -38,11 +40,22 @@ class WorkspaceProjectionTest {
 
     private final ReadModelDatabase db = ReadModelDatabase.create();
     private final QueryUpdateEmitter emitter = SimpleQueryUpdateEmitter.builder().build();
+    private final TopologyChanges topology = new TopologyChanges();
     private WorkspaceProjection projection;
 
     @BeforeEach
     void setUp() {
-        projection = new WorkspaceProjection(db.jdbc(), emitter);
+        projection = new WorkspaceProjection(db.jdbc(), emitter, topology);
+    }
+
+    @Test
+    void liveChangesTellTheTopologyAndReplayedOnesDoNot() {
+        AtomicInteger notices = new AtomicInteger();
+        topology.notices().subscribe(n -> notices.incrementAndGet());
+        projection.on(launched("w1", "ann@example.com"), at(0), REGULAR);
+        assertThat(notices).hasValue(1);
+        projection.on(launched("w2", "ann@example.com"), at(0), REPLAY);
+        assertThat(notices).hasValue(1);
     }
 
     @Test

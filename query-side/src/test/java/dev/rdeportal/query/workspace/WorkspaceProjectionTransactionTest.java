@@ -9,6 +9,7 @@ import dev.rdeportal.domain.workspace.FindOwnedWorkspacesQuery;
 import dev.rdeportal.domain.workspace.WorkspaceLaunchedEvent;
 import dev.rdeportal.domain.workspace.WorkspaceView;
 import dev.rdeportal.query.support.ReadModelDatabase;
+import dev.rdeportal.query.topology.TopologyChanges;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -33,7 +34,7 @@ class WorkspaceProjectionTransactionTest {
 
     private final ReadModelDatabase db = ReadModelDatabase.create();
     private final SimpleQueryUpdateEmitter emitter = SimpleQueryUpdateEmitter.builder().build();
-    private final WorkspaceProjection projection = new WorkspaceProjection(db.jdbc(), emitter);
+    private final WorkspaceProjection projection = new WorkspaceProjection(db.jdbc(), emitter, new TopologyChanges());
     private final SpringTransactionManager transactions =
             new SpringTransactionManager(new JdbcTransactionManager(db.jdbc().getDataSource()));
 

@@ -13,6 +13,7 @@ import dev.rdeportal.domain.workspace.WorkspaceFailedEvent;
 import dev.rdeportal.domain.workspace.WorkspaceRunningEvent;
 import dev.rdeportal.query.support.ReadModelDatabase;
 import dev.rdeportal.query.support.TestCallers;
+import dev.rdeportal.query.topology.TopologyChanges;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ class WorkspaceQueryControllerTest {
 
     private final ReadModelDatabase db = ReadModelDatabase.create();
     private final SimpleQueryUpdateEmitter emitter = SimpleQueryUpdateEmitter.builder().build();
-    private final WorkspaceProjection projection = new WorkspaceProjection(db.jdbc(), emitter);
+    private final WorkspaceProjection projection = new WorkspaceProjection(db.jdbc(), emitter, new TopologyChanges());
     private final WorkspaceReadRepository repository = new WorkspaceReadRepository(db.r2dbc());
     private final WebTestClient client;
 

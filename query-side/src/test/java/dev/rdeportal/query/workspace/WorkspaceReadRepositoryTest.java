@@ -17,6 +17,7 @@ import dev.rdeportal.domain.workspace.WorkspaceRunningEvent;
 import dev.rdeportal.domain.workspace.WorkspaceStatus;
 import dev.rdeportal.domain.workspace.WorkspaceView;
 import dev.rdeportal.query.support.ReadModelDatabase;
+import dev.rdeportal.query.topology.TopologyChanges;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ class WorkspaceReadRepositoryTest {
 
     private final ReadModelDatabase db = ReadModelDatabase.create();
     private final WorkspaceProjection projection =
-            new WorkspaceProjection(db.jdbc(), SimpleQueryUpdateEmitter.builder().build());
+            new WorkspaceProjection(db.jdbc(), SimpleQueryUpdateEmitter.builder().build(), new TopologyChanges());
     private final WorkspaceReadRepository repository = new WorkspaceReadRepository(db.r2dbc());
     private final WorkspaceQueryHandler handler = new WorkspaceQueryHandler(repository);
 
