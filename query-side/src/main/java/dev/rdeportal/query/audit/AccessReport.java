@@ -18,7 +18,7 @@ import java.util.Locale;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 record AccessReport(Instant at, Long sequence, long unreadable, List<Member> members, List<Blueprint> blueprints,
-                    Firewall firewall, List<Workspace> workspaces, List<Session> sessions) {
+                    Firewall firewall, List<Workspace> workspaces, List<Session> sessions, List<Published> published) {
 
     /** @param since when the member joined; {@code roleSince} when the role was last set */
     record Member(String email, String role, boolean trusted, Instant since, Instant roleSince) {
@@ -70,5 +70,13 @@ record AccessReport(Instant at, Long sequence, long unreadable, List<Member> mem
      */
     record Session(String id, String type, String workspaceId, String user, String clientIp, Instant openedAt,
                    String detail, String firewall) {
+    }
+
+    /**
+     * An app published from a workspace, running apart from it: reachable by every member at the
+     * instant ({@code members}), within the firewall.
+     */
+    record Published(String requestId, String workspaceId, String workspaceName, int port, String url,
+                     Instant publishedAt, String requester, List<String> members, String reason) {
     }
 }

@@ -15,6 +15,10 @@ import dev.rdeportal.domain.firewall.FirewallRulesReplacedEvent;
 import dev.rdeportal.domain.member.Member;
 import dev.rdeportal.domain.member.MemberChangedEvent;
 import dev.rdeportal.domain.member.MemberJoinedEvent;
+import dev.rdeportal.domain.publish.PublishRequestFailedEvent;
+import dev.rdeportal.domain.publish.PublishRequestPublishedEvent;
+import dev.rdeportal.domain.publish.PublishRequestRejectedEvent;
+import dev.rdeportal.domain.publish.PublishRequestedEvent;
 import dev.rdeportal.domain.member.MemberRemovedEvent;
 import dev.rdeportal.domain.member.MemberRole;
 import dev.rdeportal.domain.workspace.WorkspaceDeleteRequestedEvent;
@@ -75,6 +79,11 @@ final class AccessState {
                                 Instant openedAt, String detail) {
     }
 
+    /** A publish request on its way (its workspace and port), or, with {@code url}, a published app. */
+    private record PublishedState(String requestId, String workspaceId, String workspaceName, String requester, int port,
+                                  String url, Instant since) {
+    }
+
     private final Map<Class<?>, BiConsumer<Object, Instant>> handlers = new HashMap<>();
     private final Set<String> handledTypes;
 
@@ -83,6 +92,8 @@ final class AccessState {
     private final Map<String, WorkspaceState> workspaces = new TreeMap<>();
     /** Open sessions by id (a terminal's connection id, a preview's session id), in opening order. */
     private final Map<String, SessionState> sessions = new LinkedHashMap<>();
+    /** Requests not yet published or failed, and published apps (which outlive their workspace). */
+    private final Map<String, PublishedState> publishing = new TreeMap<>();
     private List<FirewallRule> firewallRules = List.of();
     private FirewallPolicy firewall = FirewallPolicy.ALLOW_ALL;
     private Instant firewallSince;
@@ -128,6 +139,13 @@ final class AccessState {
                 e.sessionId(), "preview", e.workspaceId(), e.user(), e.clientIp(),
                 e.openedAt() == null ? at : e.openedAt(), "port " + e.port())));
         on(PreviewSessionClosedEvent.class, (e, at) -> sessions.remove(e.sessionId()));
+
+        on(PublishRequestedEvent.class, (e, at) -> publishing.put(e.requestId(), new PublishedState(e.requestId(),
+                e.workspaceId(), e.workspaceName(), e.requester(), e.port(), null, null)));
+        on(PublishRequestRejectedEvent.class, (e, at) -> publishing.remove(e.requestId()));
+        on(PublishRequestFailedEvent.class, (e, at) -> publishing.remove(e.requestId()));
+        on(PublishRequestPublishedEvent.class, (e, at) -> publishing.computeIfPresent(e.requestId(), (id, p) ->
+                new PublishedState(id, p.workspaceId(), p.workspaceName(), p.requester(), p.port(), e.url(), at)));
 
         handledTypes = Set.copyOf(handlers.keySet().stream().map(Class::getName).toList());
     }
@@ -200,9 +218,17 @@ final class AccessState {
                 .map(s -> new AccessReport.Session(s.id(), s.type(), s.workspaceId(), s.user(), s.clientIp(),
                         s.openedAt(), s.detail(), firewallVerdict(s.clientIp())))
                 .toList();
+        // A published app answers any member's cookie (API.md), within the firewall like a preview.
+        List<AccessReport.Published> publishedList = publishing.values().stream()
+                .filter(p -> p.url() != null && (workspace == null || workspace.equals(p.workspaceId())))
+                .map(p -> new AccessReport.Published(p.requestId(), p.workspaceId(), p.workspaceName(), p.port(), p.url(),
+                        p.since(), p.requester(), members.keySet().stream().toList(),
+                        "any member may open a published app (" + members.size() + " members at this instant); "
+                                + firewallReason()))
+                .toList();
         return new AccessReport(at, sequence, unreadable, memberList, blueprintList,
                 new AccessReport.Firewall(firewallRules.stream().map(AccessReport.Rule::of).toList(), firewallSince),
-                workspaceList, sessionList);
+                workspaceList, sessionList, publishedList);
     }
 
     private AccessReport.Workspace workspace(WorkspaceState w) {

@@ -209,6 +209,32 @@ class AccessStateTest {
     }
 
     @Test
+    void aPublishedAppIsOpenToEveryMemberAndOutlivesItsWorkspace() {
+        AccessState state = new AccessState();
+        SCRIPT.stream().filter(s -> s.minute() <= 13).forEach(s -> state.apply(s.event(), s.at()));
+        state.apply(new dev.rdeportal.domain.publish.PublishRequestedEvent("pr-1", "ws-1", "alices", "c1", "bp-1",
+                "alice@example.com", 8000, "demo", "serve", "alices-1", at(14)), at(14));
+        state.apply(new dev.rdeportal.domain.publish.PublishRequestedEvent("pr-2", "ws-1", "alices", "c1", "bp-1",
+                "alice@example.com", 8000, "again", "serve", "alices-2", at(14)), at(14));
+        assertThat(state.answer(at(14), 14L, 0, null).published()).as("requested is not published").isEmpty();
+
+        state.apply(new dev.rdeportal.domain.publish.PublishRequestPublishedEvent("pr-1", "op-p",
+                "http://alices-1--pub.preview.localhost"), at(15));
+        state.apply(new dev.rdeportal.domain.publish.PublishRequestRejectedEvent("pr-2", ADMIN, "no", at(15)), at(15));
+        state.apply(new WorkspaceDeletedEvent("ws-1", "op-10"), at(16));
+
+        AccessReport r = state.answer(at(16), 16L, 0, null);
+        assertThat(r.published()).singleElement().satisfies(p -> {
+            assertThat(p.requestId()).isEqualTo("pr-1");
+            assertThat(p.url()).isEqualTo("http://alices-1--pub.preview.localhost");
+            assertThat(p.publishedAt()).isEqualTo(at(15));
+            assertThat(p.members()).containsExactlyElementsOf(r.members().stream().map(AccessReport.Member::email).toList());
+            assertThat(p.reason()).contains("any member").contains("firewall");
+        });
+        assertThat(state.answer(at(16), 16L, 0, "ws-other").published()).isEmpty();
+    }
+
+    @Test
     void eventsOfOtherTypesAreNotEvenRead() {
         AccessState state = new AccessState();
 
