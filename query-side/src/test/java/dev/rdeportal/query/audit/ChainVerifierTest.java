@@ -7,6 +7,8 @@ import dev.rdeportal.query.support.ReadModelDatabase;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -178,6 +180,28 @@ class ChainVerifierTest {
         assertThat(jdbc.queryForList("SELECT c.position FROM audit_chain c JOIN domain_event_entry e "
                 + "ON e.global_index = c.global_index WHERE e.aggregate_identifier LIKE 'b%' ORDER BY e.global_index",
                 Long.class)).as("in arrival order, after the last link").containsExactly(11L, 12L, 13L, 14L, 15L);
+    }
+
+    @Test
+    void aBatchIsReadByTheRangeOfItsTokenPositionsAndAGapFillerBelowItByIdentifier() {
+        long a = EventStoreRows.append(jdbc, "t-a", 0, "WorkspaceLaunchedEvent", EventStoreRows.launched("t-a", "a"),
+                "ann@example.com", T0.plusSeconds(40));
+        long b = EventStoreRows.append(jdbc, "t-b", 0, "WorkspaceLaunchedEvent", EventStoreRows.launched("t-b", "b"),
+                "ann@example.com", T0.plusSeconds(41));
+        long c = EventStoreRows.append(jdbc, "t-c", 0, "WorkspaceLaunchedEvent", EventStoreRows.launched("t-c", "c"),
+                "ann@example.com", T0.plusSeconds(42));
+        DefaultUnitOfWork<?> first = DefaultUnitOfWork.startAndGet(null);
+        projection.on(EventStoreRows.read(jdbc, a).eventIdentifier(), GapAwareTrackingToken.newInstance(a, Set.of()));
+        projection.on(EventStoreRows.read(jdbc, c).eventIdentifier(), GapAwareTrackingToken.newInstance(c, Set.of(b)));
+        first.commit();
+        // b's transaction committed late: it arrives in the next batch with the highest position seen, c's.
+        DefaultUnitOfWork<?> second = DefaultUnitOfWork.startAndGet(null);
+        projection.on(EventStoreRows.read(jdbc, b).eventIdentifier(), GapAwareTrackingToken.newInstance(c, Set.of()));
+        second.commit();
+
+        assertThat(verifier.verify().intact()).isTrue();
+        assertThat(jdbc.queryForList("SELECT global_index FROM audit_chain WHERE position > 10 ORDER BY position",
+                Long.class)).as("linked in arrival order").containsExactly(a, c, b);
     }
 
     @Test
