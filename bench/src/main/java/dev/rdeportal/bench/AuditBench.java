@@ -71,8 +71,15 @@ public final class AuditBench {
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 System.getProperty("os.name"), System.getProperty("java.version"), load());
         long benchStart = System.nanoTime();
+        // RDE_BENCH_PORTAL_ARGS: extra portal arguments for diagnostic runs, e.g. Axon settings.
+        List<String> portalArgs = new java.util.ArrayList<>(List.of("--logging.level.root=WARN", "--logging.level.rde=WARN"));
+        String extra = System.getenv().getOrDefault("RDE_BENCH_PORTAL_ARGS", "").trim();
+        if (!extra.isEmpty()) {
+            portalArgs.addAll(List.of(extra.split("\\s+")));
+            System.out.println("portal arguments added: " + extra);
+        }
         try (PortalHarness portal = PortalHarness.start(TestDatabase.create(), work, false,
-                "--logging.level.root=WARN", "--logging.level.rde=WARN")) {
+                portalArgs.toArray(String[]::new))) {
             EventProcessingConfiguration processing = portal.context().getBean(EventProcessingConfiguration.class);
             // The synthetic history is for the audit chain only: no projection or saga may act on it.
             processing.eventProcessors().values().forEach(EventProcessor::shutDown);
