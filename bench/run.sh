@@ -3,6 +3,7 @@
 #   bench/run.sh [all|launch|lag|commands|replay]                control plane (all = these four)
 #   bench/run.sh terminal [all|echo|throughput|fairness|memory]  terminals through the whole chain (several: echo,throughput)
 #   bench/run.sh preview [all|small|bulk|hold]                   preview proxy: direct, portal chain, single-hop proxy, ssh -R
+#   bench/run.sh audit [all|replay|export|verify]                audit chain over 1M events (RDE_BENCH_AUDIT_EVENTS)
 # Needs a PostgreSQL role that may create databases: RDE_TEST_DATABASE_URL/_USER/_PASSWORD
 # (bash .ci/run sets up one on the local server), and python3 for the sample workspace app.
 # preview needs none of that (the portal runs as java -jar on embedded H2) but wrk, curl and
@@ -20,7 +21,9 @@ if [[ -z "${RDE_BENCH_SKIP_BUILD:-}" ]]; then
   ./mvnw -B -q "${maven_args[@]}" install -DskipTests
 fi
 cd bench
-if [[ "${1:-all}" == preview ]]; then
+if [[ "${1:-all}" == audit ]]; then
+  ../mvnw -B -q "${maven_args[@]}" compile exec:exec -Dbench.main=dev.rdeportal.bench.AuditBench -Dbench="${2:-all}"
+elif [[ "${1:-all}" == preview ]]; then
   ../mvnw -B -q "${maven_args[@]}" compile exec:exec -Dbench.main=dev.rdeportal.bench.PreviewBench -Dbench="${2:-all}"
 elif [[ "${1:-all}" == terminal ]]; then
   ../mvnw -B -q "${maven_args[@]}" compile exec:exec -Dbench.main=dev.rdeportal.bench.TerminalBench -Dbench="${2:-all}"

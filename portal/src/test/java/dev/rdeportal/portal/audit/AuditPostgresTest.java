@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -145,8 +147,34 @@ class AuditPostgresTest {
         assertThat(api.post("/api/v1/admin/projections/workspaces/rebuild", null, alice).status()).isEqualTo(403);
     }
 
+    /**
+     * A chain started over an existing history (a portal upgraded onto an older event store, or a
+     * chain whose token was lost) links that history from the first event, identically. Axon's
+     * default first token would replay up to the head, which the chain refuses: it would skip
+     * every earlier event.
+     */
     @Test
     @Order(5)
+    void aChainStartedOverAnExistingHistoryLinksItAll() {
+        JsonNode head = api.get("/api/v1/audit/verify", admin).body().get("head");
+        long events = jdbc.queryForObject("SELECT COUNT(*) FROM domain_event_entry", Long.class);
+        TrackingEventProcessor chain = portal.context().getBean(EventProcessingConfiguration.class)
+                .eventProcessor("audit-chain", TrackingEventProcessor.class).orElseThrow();
+        chain.shutDown();
+        jdbc.update("DELETE FROM audit_chain");
+        jdbc.update("DELETE FROM token_entry WHERE processor_name = 'audit-chain'");
+        chain.start();
+
+        awaitChainCaughtUp();
+        JsonNode report = api.get("/api/v1/audit/verify", admin).body();
+        assertThat(report.get("intact").asBoolean()).as("report %s", report).isTrue();
+        assertThat(report.get("checked").asLong()).isEqualTo(events);
+        assertThat(jdbc.queryForObject("SELECT link FROM audit_chain WHERE global_index = ?", String.class,
+                head.get("sequence").asLong())).as("the same chain as the live one").isEqualTo(head.get("link").asText());
+    }
+
+    @Test
+    @Order(6)
     void alteredDeletedAndInsertedRowsAreEachNamed() {
         assertThat(api.get("/api/v1/audit/verify", admin).body().get("intact").asBoolean()).isTrue();
         List<Long> indexes = jdbc.queryForList("SELECT global_index FROM domain_event_entry ORDER BY global_index", Long.class);

@@ -152,7 +152,7 @@ class AuditControllerTest {
     void theSignedHeadVerifiesWithThePublishedKey() throws Exception {
         long index = EventStoreRows.append(jdbc, "w1", 0, "WorkspaceLaunchedEvent", EventStoreRows.launched("w1", "d"),
                 ADMIN, T0);
-        chain.on(new Object(), EventStoreRows.read(jdbc, index).eventIdentifier());
+        chain.on(EventStoreRows.read(jdbc, index).eventIdentifier());
 
         Map<?, ?> head = client.get().uri("/api/v1/audit/head").header(USER_HEADER, ADMIN).header(ADMIN_HEADER, "true")
                 .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();

@@ -7,6 +7,9 @@ import dev.rdeportal.query.support.ReadModelDatabase;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -150,7 +153,76 @@ class ChainVerifierTest {
         assertThat(report.head().sequence()).as("the last linked, not the highest").isEqualTo(late);
     }
 
+    @Test
+    void aBatchIsLinkedWhenItsUnitOfWorkCommitsAsOneDeliveredEventAtATimeWouldBe() {
+        List<String> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long index = EventStoreRows.append(jdbc, "b" + i, 0, "WorkspaceLaunchedEvent",
+                    EventStoreRows.launched("b" + i, "batch" + i), "ann@example.com", T0.plusSeconds(20 + i));
+            batch.add(EventStoreRows.read(jdbc, index).eventIdentifier());
+        }
+        String alreadyLinked = EventStoreRows.read(jdbc, events.get(9)).eventIdentifier();
+        DefaultUnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
+        for (String id : batch) {
+            projection.on(id);
+        }
+        projection.on(batch.get(2)); // redelivered within the batch
+        projection.on(alreadyLinked); // linked by an earlier batch
+        projection.on("no-such-event");
+
+        assertThat(count()).as("nothing written before the commit").isEqualTo(10);
+        unitOfWork.commit();
+
+        assertThat(count()).isEqualTo(15);
+        VerificationReport report = verifier.verify();
+        assertThat(report.intact()).isTrue();
+        assertThat(report.checked()).isEqualTo(15);
+        assertThat(jdbc.queryForList("SELECT c.position FROM audit_chain c JOIN domain_event_entry e "
+                + "ON e.global_index = c.global_index WHERE e.aggregate_identifier LIKE 'b%' ORDER BY e.global_index",
+                Long.class)).as("in arrival order, after the last link").containsExactly(11L, 12L, 13L, 14L, 15L);
+    }
+
+    @Test
+    void aBatchIsReadByTheRangeOfItsTokenPositionsAndAGapFillerBelowItByIdentifier() {
+        long a = EventStoreRows.append(jdbc, "t-a", 0, "WorkspaceLaunchedEvent", EventStoreRows.launched("t-a", "a"),
+                "ann@example.com", T0.plusSeconds(40));
+        long b = EventStoreRows.append(jdbc, "t-b", 0, "WorkspaceLaunchedEvent", EventStoreRows.launched("t-b", "b"),
+                "ann@example.com", T0.plusSeconds(41));
+        long c = EventStoreRows.append(jdbc, "t-c", 0, "WorkspaceLaunchedEvent", EventStoreRows.launched("t-c", "c"),
+                "ann@example.com", T0.plusSeconds(42));
+        DefaultUnitOfWork<?> first = DefaultUnitOfWork.startAndGet(null);
+        projection.on(EventStoreRows.read(jdbc, a).eventIdentifier(), GapAwareTrackingToken.newInstance(a, Set.of()));
+        projection.on(EventStoreRows.read(jdbc, c).eventIdentifier(), GapAwareTrackingToken.newInstance(c, Set.of(b)));
+        first.commit();
+        // b's transaction committed late: it arrives in the next batch with the highest position seen, c's.
+        DefaultUnitOfWork<?> second = DefaultUnitOfWork.startAndGet(null);
+        projection.on(EventStoreRows.read(jdbc, b).eventIdentifier(), GapAwareTrackingToken.newInstance(c, Set.of()));
+        second.commit();
+
+        assertThat(verifier.verify().intact()).isTrue();
+        assertThat(jdbc.queryForList("SELECT global_index FROM audit_chain WHERE position > 10 ORDER BY position",
+                Long.class)).as("linked in arrival order").containsExactly(a, c, b);
+    }
+
+    @Test
+    void aBatchWhoseUnitOfWorkRollsBackLeavesNoLink() {
+        long index = EventStoreRows.append(jdbc, "r", 0, "WorkspaceLaunchedEvent", EventStoreRows.launched("r", "x"),
+                "ann@example.com", T0.plusSeconds(30));
+        DefaultUnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
+        projection.on(EventStoreRows.read(jdbc, index).eventIdentifier());
+        unitOfWork.rollback();
+
+        assertThat(count()).isEqualTo(10);
+        deliver(index);
+        assertThat(verifier.verify().intact()).isTrue();
+        assertThat(count()).isEqualTo(11);
+    }
+
+    private long count() {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM audit_chain", Long.class);
+    }
+
     private void deliver(long index) {
-        projection.on(new Object(), EventStoreRows.read(jdbc, index).eventIdentifier());
+        projection.on(EventStoreRows.read(jdbc, index).eventIdentifier());
     }
 }

@@ -23,6 +23,7 @@ import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.messaging.StreamableMessageSource;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
@@ -120,6 +121,7 @@ class AxonConfiguration {
                 .snapshotSerializer(serializer)
                 .persistenceExceptionResolver(resolver)
                 .schema(eventSchema())
+                .batchSize(EVENT_FETCH_SIZE)
                 .build();
     }
 
@@ -188,18 +190,34 @@ class AxonConfiguration {
     /**
      * Projections commit up to 100 events per transaction (with their token), so a replay or a
      * burst is not one database commit per event; a quiet system still handles each event at once.
+     *
+     * <p>The audit chain commits up to {@value #AUDIT_CHAIN_BATCH} links per transaction (it links a
+     * whole batch with one read and one JDBC batch; a batch only fills up when the processor is
+     * behind). It stays one segment on one thread: its links are a sequence. It starts from the
+     * tail as a plain stream, not as a replay: Axon's default first token replays up to the head,
+     * and the chain ({@code @DisallowReplay}) would then skip, unlinked, every event stored before
+     * it first ran — a portal upgraded onto an existing history would have a chain with a hole.
      */
     @Bean
     ConfigurerModule projectionBatching() {
         return configurer -> configurer.eventProcessing(processing -> {
-            // audit-chain stays one segment on one thread (its links are a sequence): batching is safe.
-            for (String projection : List.of("workspaces", "blueprints", "clusters", "connections", "audit-chain",
+            for (String projection : List.of("workspaces", "blueprints", "clusters", "connections",
                     "firewall", "members", "publish-requests", "settings")) {
                 processing.registerTrackingEventProcessorConfiguration(projection, config ->
                         TrackingEventProcessorConfiguration.forSingleThreadedProcessing().andBatchSize(100));
             }
+            processing.registerTrackingEventProcessorConfiguration(AUDIT_CHAIN, config ->
+                    TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                            .andBatchSize(AUDIT_CHAIN_BATCH)
+                            .andInitialTrackingToken(StreamableMessageSource::createTailToken));
         });
     }
+
+    static final String AUDIT_CHAIN = "audit-chain";
+    static final int AUDIT_CHAIN_BATCH = 1000;
+
+    /** Events read per query when a processor catches up, and per query when an aggregate loads. */
+    static final int EVENT_FETCH_SIZE = 1000;
 
     @Bean
     CorrelationDataProvider messageOrigin() {
