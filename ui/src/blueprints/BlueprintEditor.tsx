@@ -1,30 +1,12 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useApp } from '../app/context';
 import { setFlash } from '../app/flash';
 import { useBusyWhile, useDocumentTitle, useLoad } from '../app/hooks';
 import { Link, navigate } from '../app/router';
 import type { Blueprint, Cluster, ListResponse } from '../api/types';
-import { ErrorMessage, PageHeader, Spinner } from '../components/common';
+import { ErrorMessage, FormField, PageHeader, Spinner } from '../components/common';
 import { AclEditor } from './AclEditor';
 import { EMPTY_FORM, formFrom, requestFrom, validateForm, type BlueprintForm, type FormErrors } from './form';
-
-function Field({ label, error, hint, children }: {
-  label: string;
-  error?: string;
-  hint?: string;
-  children: (props: { id: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string }) => ReactNode;
-}) {
-  const id = useId();
-  const noteId = useId();
-  const note = error ?? hint;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': note ? noteId : undefined })}
-      {note && <p id={noteId} className={error ? 'field-error' : 'field-hint'}>{note}</p>}
-    </div>
-  );
-}
 
 /** Create (blueprintId null) or update a blueprint. */
 export function BlueprintEditor({ blueprintId }: { blueprintId: string | null }) {
@@ -102,8 +84,8 @@ export function BlueprintEditor({ blueprintId }: { blueprintId: string | null })
     <section>
       <PageHeader title={creating ? 'New blueprint' : `Edit ${form.name || 'blueprint'}`} />
       <form ref={formRef} className="form" onSubmit={submit} noValidate>
-        <Field label="Name" error={errors.name} hint="Lower-case letters, digits and '-', such as python-web.">{input('name')}</Field>
-        <Field label="Cluster" error={errors.clusterId}
+        <FormField label="Name" error={errors.name} hint="Lower-case letters, digits and '-', such as python-web.">{input('name')}</FormField>
+        <FormField label="Cluster" error={errors.clusterId}
           hint={clusters.state === 'failed' ? `Clusters could not be loaded: ${clusters.message}` : 'Where its workspaces run.'}>
           {(props) => (
             <select {...props} name="clusterId" value={form.clusterId} onChange={(e) => update({ clusterId: e.target.value })}>
@@ -114,21 +96,21 @@ export function BlueprintEditor({ blueprintId }: { blueprintId: string | null })
               )}
             </select>
           )}
-        </Field>
-        <Field label="Container image" error={errors.image} hint='For example "debian:12" or "registry.example.com/team/dev:1.4".'>
+        </FormField>
+        <FormField label="Container image" error={errors.image} hint='For example "debian:12" or "registry.example.com/team/dev:1.4".'>
           {input('image')}
-        </Field>
+        </FormField>
         <fieldset className="row">
           <legend>Resources per workspace</legend>
-          <Field label="CPU" error={errors.cpu} hint='"500m" is half a core; at least "100m".'>{input('cpu')}</Field>
-          <Field label="Memory" error={errors.memory} hint='"512Mi", "4Gi".'>{input('memory')}</Field>
-          <Field label="Storage" error={errors.storage} hint='"10Gi".'>{input('storage')}</Field>
+          <FormField label="CPU" error={errors.cpu} hint='"500m" is half a core; at least "100m".'>{input('cpu')}</FormField>
+          <FormField label="Memory" error={errors.memory} hint='"512Mi", "4Gi".'>{input('memory')}</FormField>
+          <FormField label="Storage" error={errors.storage} hint='"10Gi".'>{input('storage')}</FormField>
         </fieldset>
-        <Field label="Ports" error={errors.ports} hint="Ports its apps listen on, separated by commas, such as 8000, 3000.">
+        <FormField label="Ports" error={errors.ports} hint="Ports its apps listen on, separated by commas, such as 8000, 3000.">
           {input('ports')}
-        </Field>
+        </FormField>
         <EnvEditor rows={form.env} error={errors.env} onChange={(env) => update({ env })} />
-        <Field label="Start command" hint="Run when the workspace starts; leave empty for none.">{input('startCommand')}</Field>
+        <FormField label="Start command" hint="Run when the workspace starts; leave empty for none.">{input('startCommand')}</FormField>
         <AclEditor acl={form.acl} pending={form.aclPending} error={errors.acl}
           onChange={(acl, aclPending) => update({ acl, aclPending })} />
         {error && <ErrorMessage message={error} />}
