@@ -36,6 +36,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
@@ -54,6 +56,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
@@ -84,6 +88,10 @@ class AxonWiringTest {
         context.registerBean(QueryUpdateEmitter.class, () -> emitter);
         context.registerBean(QueryGateway.class, () -> gateway);
         context.registerBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new);
+        // the portal's transactions and Axon token store, which the audit chain's bulk catch-up uses
+        context.registerBean(PlatformTransactionManager.class,
+                () -> new DataSourceTransactionManager(db.jdbc().getDataSource()));
+        context.registerBean(TokenStore.class, InMemoryTokenStore::new);
         // the portal's event serializer, which the audit's access replay reads payloads with
         context.registerBean("eventSerializer", Serializer.class, JacksonSerializer::defaultSerializer);
         context.scan("dev.rdeportal.query");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rdeportal.portal.support.Api;
 import dev.rdeportal.portal.support.PortalHarness;
 import dev.rdeportal.portal.support.TestDatabase;
+import dev.rdeportal.query.audit.AuditChainCatchUp;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,9 @@ class AuditPostgresTest {
     @BeforeAll
     static void start() {
         portal = PortalHarness.start(TestDatabase.create(), dataDir, false,
-                "--rde.audit.signing-keyset-file=" + dataDir.resolve("audit").resolve("signing-keyset.json"));
+                "--rde.audit.signing-keyset-file=" + dataDir.resolve("audit").resolve("signing-keyset.json"),
+                // Every backlog is linked in bulk, here at start too: the PostgreSQL path of AuditChainCatchUp.
+                "--rde.audit.chain-catch-up-threshold=1");
         api = portal.api();
         admin = portal.login("admin@example.com", "admin");
         alice = portal.login("alice@example.com", "alice");
@@ -169,6 +172,32 @@ class AuditPostgresTest {
         JsonNode report = api.get("/api/v1/audit/verify", admin).body();
         assertThat(report.get("intact").asBoolean()).as("report %s", report).isTrue();
         assertThat(report.get("checked").asLong()).isEqualTo(events);
+        assertThat(jdbc.queryForObject("SELECT link FROM audit_chain WHERE global_index = ?", String.class,
+                head.get("sequence").asLong())).as("the same chain as the live one").isEqualTo(head.get("link").asText());
+    }
+
+    @Test
+    @Order(5)
+    void aChainFarBehindIsLinkedInBulkBeforeItsProcessorStarts() {
+        JsonNode head = api.get("/api/v1/audit/verify", admin).body().get("head");
+        long events = jdbc.queryForObject("SELECT COUNT(*) FROM domain_event_entry", Long.class);
+        TrackingEventProcessor chain = portal.context().getBean(EventProcessingConfiguration.class)
+                .eventProcessor("audit-chain", TrackingEventProcessor.class).orElseThrow();
+        chain.shutDown();
+        jdbc.update("DELETE FROM audit_chain");
+        jdbc.update("DELETE FROM token_entry WHERE processor_name = 'audit-chain'");
+
+        long linked = portal.context().getBean(AuditChainCatchUp.class).run();
+
+        assertThat(linked).as("linked in bulk").isGreaterThanOrEqualTo(events);
+        assertThat(jdbc.queryForObject("SELECT owner FROM token_entry WHERE processor_name = 'audit-chain'", String.class))
+                .as("the claim is released").isNull();
+        chain.start();
+        awaitChainCaughtUp();
+        JsonNode report = api.get("/api/v1/audit/verify", admin).body();
+        assertThat(report.get("intact").asBoolean()).as("report %s", report).isTrue();
+        assertThat(report.get("checked").asLong()).isEqualTo(
+                jdbc.queryForObject("SELECT COUNT(*) FROM domain_event_entry", Long.class));
         assertThat(jdbc.queryForObject("SELECT link FROM audit_chain WHERE global_index = ?", String.class,
                 head.get("sequence").asLong())).as("the same chain as the live one").isEqualTo(head.get("link").asText());
     }

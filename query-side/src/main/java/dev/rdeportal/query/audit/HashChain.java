@@ -37,6 +37,26 @@ final class HashChain {
         return sha256.digest();
     }
 
+    /**
+     * Links events one after another with one digest and one encoder, for bulk work: no per-event
+     * lookup of the algorithm. Not thread-safe.
+     */
+    static final class Linker {
+        private final MessageDigest sha256 = sha256();
+        private final DataOutputStream out = new DataOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), sha256));
+
+        byte[] link(byte[] previous, StoredEvent event) {
+            sha256.reset();
+            sha256.update(previous);
+            try {
+                writeCanonical(event, out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return sha256.digest();
+        }
+    }
+
     static byte[] canonical(StoredEvent event) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {

@@ -34,6 +34,11 @@
  * Someone able to rewrite both tables consistently defeats the recorded chain; the signed head,
  * exported and kept elsewhere, catches that: its link must reappear at its sequence.
  *
+ * <p>A chain far behind at start (a portal upgraded onto an existing history, a lost token row) is
+ * linked in bulk before the processor starts ({@link dev.rdeportal.query.audit.AuditChainCatchUp}):
+ * the same links, read straight from the table in chunks, each committed with the processor's token;
+ * the processor goes on from there. Threshold: {@code rde.audit.chain-catch-up-threshold}.
+ *
  * <p>The processor refuses resets ({@code @DisallowReplay}): rebuilding the chain from the
  * current table would launder every alteration into a fresh, consistent chain.
  */

@@ -43,7 +43,7 @@ class AuditControllerTest {
         Files.writeString(dir.resolve("master.key"), Base64.getEncoder().encodeToString(new byte[32]));
         MockEnvironment env = new MockEnvironment().withProperty("rde.secrets.keyset-file",
                 dir.resolve("keyset.json").toString());
-        AuditSigner signer = new AuditSigner(new AuditProperties(dir.resolve("audit").resolve("signing.json")), env);
+        AuditSigner signer = new AuditSigner(new AuditProperties(dir.resolve("audit").resolve("signing.json"), null), env);
         client = WebTestClient
                 .bindToController(new AuditController(new AuditLog(jdbc), new ChainVerifier(jdbc), signer))
                 .controllerAdvice(new TestCallers.DomainErrors())

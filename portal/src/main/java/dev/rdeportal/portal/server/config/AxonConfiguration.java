@@ -197,6 +197,7 @@ class AxonConfiguration {
      * tail as a plain stream, not as a replay: Axon's default first token replays up to the head,
      * and the chain ({@code @DisallowReplay}) would then skip, unlinked, every event stored before
      * it first ran — a portal upgraded onto an existing history would have a chain with a hole.
+     * (A long backlog is linked in bulk before the processor starts: {@code AuditChainCatchUp}.)
      */
     @Bean
     ConfigurerModule projectionBatching() {
