@@ -3,7 +3,7 @@
 #   bench/run.sh [all|launch|lag|commands|replay]                control plane (all = these four)
 #   bench/run.sh terminal [all|echo|throughput|fairness|memory]  terminals through the whole chain (several: echo,throughput)
 #   bench/run.sh preview [all|small|bulk|hold]                   preview proxy: direct, portal chain, single-hop proxy, ssh -R
-#   bench/run.sh audit [all|replay|export|verify]                audit chain over 1M events (RDE_BENCH_AUDIT_EVENTS)
+#   bench/run.sh audit [all|replay|export|verify|access]         audit chain, export, verify, time travel over 1M events (RDE_BENCH_AUDIT_EVENTS)
 # Needs a PostgreSQL role that may create databases: RDE_TEST_DATABASE_URL/_USER/_PASSWORD
 # (bash .ci/run sets up one on the local server), and python3 for the sample workspace app.
 # preview needs none of that (the portal runs as java -jar on embedded H2) but wrk, curl and

@@ -2,11 +2,14 @@ package dev.rdeportal.query.audit;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import org.axonframework.common.DateTimeUtils;
 import org.axonframework.eventhandling.GenericDomainEventEntry;
 import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
 import org.axonframework.serialization.upcasting.event.EventUpcaster;
 import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 import org.axonframework.serialization.upcasting.event.InitialEventRepresentation;
@@ -37,14 +40,20 @@ class AccessReplay {
 
     private final JdbcTemplate jdbc;
     private final Serializer serializer;
+    /** Null without upcasters: rows are then read straight, without Axon's upcasting stream. */
     private final EventUpcaster upcasters;
 
     @Autowired
     AccessReplay(JdbcTemplate jdbc, @Qualifier("eventSerializer") Serializer serializer,
                  ObjectProvider<EventUpcaster> upcasters) {
-        this(jdbc, serializer, new EventUpcasterChain(upcasters.orderedStream().toList()));
+        this(jdbc, serializer, upcasters.orderedStream().toList());
     }
 
+    AccessReplay(JdbcTemplate jdbc, Serializer serializer, List<EventUpcaster> upcasters) {
+        this(jdbc, serializer, upcasters.isEmpty() ? null : new EventUpcasterChain(upcasters));
+    }
+
+    /** @param upcasters null for none */
     AccessReplay(JdbcTemplate jdbc, Serializer serializer, EventUpcaster upcasters) {
         this.jdbc = jdbc;
         this.serializer = serializer;
@@ -55,19 +64,56 @@ class AccessReplay {
     AccessReport at(Instant at, String workspace) {
         AccessState state = new AccessState();
         long[] last = {Long.MIN_VALUE, 0, 0}; // last global index, events read, unreadable
-        String sql = "SELECT " + StoredEvent.COLUMNS + " FROM domain_event_entry e WHERE e.time_stamp <= ? "
-                + "AND e.global_index > ? ORDER BY e.global_index LIMIT ?";
-        // time_stamp is Axon's fixed-width ISO text (milliseconds, UTC), which sorts in time order.
-        KeysetScan.scan(jdbc, sql, List.of(DateTimeUtils.formatInstant(at)), "global_index", AuditLog.START, rs -> {
-            StoredEvent row = StoredEvent.read(rs);
-            last[0] = row.globalIndex();
-            last[1]++;
-            if (!fold(state, row)) {
-                last[2]++;
-            }
-            return true;
-        });
+        String time = DateTimeUtils.formatInstant(at);
+        if (upcasters != null) {
+            String sql = "SELECT " + StoredEvent.COLUMNS + " FROM domain_event_entry e WHERE e.time_stamp <= ? "
+                    + "AND e.global_index > ? ORDER BY e.global_index LIMIT ?";
+            // time_stamp is Axon's fixed-width ISO text (milliseconds, UTC), which sorts in time order.
+            KeysetScan.scan(jdbc, sql, List.of(time), "global_index", AuditLog.START, rs -> {
+                StoredEvent row = StoredEvent.read(rs);
+                last[0] = row.globalIndex();
+                last[1]++;
+                if (!fold(state, row)) {
+                    last[2]++;
+                }
+                return true;
+            });
+        } else {
+            // Without upcasters a stored type is the type read: the payloads of types the fold
+            // ignores are not even sent by the database, and nothing goes through Axon's stream.
+            List<String> handled = state.handledTypes().stream().sorted().toList();
+            String sql = "SELECT e.global_index, e.time_stamp, e.payload_type, e.payload_revision, "
+                    + "CASE WHEN e.payload_type IN (" + String.join(", ", Collections.nCopies(handled.size(), "?"))
+                    + ") THEN e.payload END AS payload FROM domain_event_entry e WHERE e.time_stamp <= ? "
+                    + "AND e.global_index > ? ORDER BY e.global_index LIMIT ?";
+            List<Object> args = new ArrayList<>(handled);
+            args.add(time);
+            KeysetScan.scan(jdbc, sql, args, "global_index", AuditLog.START, rs -> {
+                last[0] = rs.getLong(1);
+                last[1]++;
+                byte[] payload = rs.getBytes(5);
+                if (payload != null && !fold(state, last[0], rs.getString(2), rs.getString(3), rs.getString(4), payload)) {
+                    last[2]++;
+                }
+                return true;
+            });
+        }
         return state.answer(at, last[1] == 0 ? null : last[0], last[2], workspace);
+    }
+
+    /** Applies one row read without upcasting; false when it could not be read. */
+    private boolean fold(AccessState state, long globalIndex, String timeStamp, String payloadType,
+                         String payloadRevision, byte[] payload) {
+        try {
+            Instant time = Instant.parse(timeStamp);
+            state.apply(serializer.deserialize(
+                    new SimpleSerializedObject<>(payload, byte[].class, payloadType, payloadRevision)), time);
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("event {} ({}) could not be read for the access replay: {}", globalIndex, payloadType,
+                    e.getClass().getSimpleName());
+            return false;
+        }
     }
 
     /** Applies one row; false when it could not be read. */

@@ -154,6 +154,11 @@ final class AccessState {
         handlers.put(type, (event, at) -> handler.accept(type.cast(event), at));
     }
 
+    /** The payload types (class names) whose events change the state. */
+    Set<String> handledTypes() {
+        return handledTypes;
+    }
+
     /** Whether events of this payload type (a class name as stored) change the state. */
     boolean handles(String payloadType) {
         return handledTypes.contains(payloadType);
