@@ -1,6 +1,7 @@
 package dev.rdeportal.agent.preview;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.rdeportal.agent.tunnel.OutboundQueue;
 import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.Ack;
@@ -106,7 +107,10 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
 
     /** Dials the channel stream, names the channel, and starts the request to the app. */
     void dial(Channel gateway) {
-        AgentTunnelGrpc.newStub(gateway).channel(this);
+        // Every callback of this stream (frames, acks, the transport turning ready) only hands work
+        // on without blocking: queue a frame, ask the HTTP client for more, feed the request body.
+        // So it runs on the transport's thread, sparing a hand-off to gRPC's executor per message.
+        AgentTunnelGrpc.newStub(gateway).withExecutor(Runnable::run).channel(this);
         offer(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId(channelId)).build());
         if (request.getWebsocket()) {
             openWebSocket();
@@ -245,7 +249,8 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
             synchronized (credit) {
                 unacked += ProtocolVersions.channelCost(length);
             }
-            offer(ChannelFrame.newBuilder().setData(ByteString.copyFrom(frame)).build());
+            // The array is ours and never written again: protobuf may keep it without a second copy.
+            offer(ChannelFrame.newBuilder().setData(UnsafeByteOperations.unsafeWrap(frame)).build());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.rdeportal.gateway.preview;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.rdeportal.gateway.channel.AgentChannel;
 import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.ChannelFrame;
@@ -278,7 +279,8 @@ final class PreviewRelay {
             while (buffer.readableByteCount() > 0) {
                 byte[] bytes = new byte[Math.min(ProtocolVersions.PREVIEW_MAX_FRAME_BYTES, buffer.readableByteCount())];
                 buffer.read(bytes);
-                frames.add(ChannelFrame.newBuilder().setData(ByteString.copyFrom(bytes)).build());
+                // A fresh array nobody writes again: protobuf may keep it without a second copy.
+                frames.add(ChannelFrame.newBuilder().setData(UnsafeByteOperations.unsafeWrap(bytes)).build());
             }
             return frames;
         } finally {
