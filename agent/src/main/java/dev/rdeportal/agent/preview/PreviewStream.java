@@ -167,15 +167,21 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
             fail("the request method is not valid");
             return;
         }
-        client.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofPublisher())
+        // The head goes out as soon as the client parsed it, on the client's thread, and the body
+        // subscriber is the client's own: no publisher in between, no completion hop per response.
+        java.util.concurrent.atomic.AtomicBoolean headSent = new java.util.concurrent.atomic.AtomicBoolean();
+        client.sendAsync(builder.build(), info -> {
+                    headSent.set(true);
+                    offer(ChannelFrame.newBuilder().setResponse(responseHead(info.statusCode(), info.headers(), ""))
+                            .build());
+                    return HttpResponse.BodySubscribers.fromSubscriber(new ResponseBody());
+                })
                 .whenComplete((response, error) -> {
                     if (error != null) {
-                        fail(unreachable(error));
-                        return;
+                        // Before the head: the app could not be reached. After it, the body
+                        // subscriber has already been told (a no-op here if so).
+                        fail(headSent.get() ? "the app's response broke off: " + describe(error) : unreachable(error));
                     }
-                    offer(ChannelFrame.newBuilder().setResponse(responseHead(response.statusCode(), response.headers(), ""))
-                            .build());
-                    response.body().subscribe(new ResponseBody());
                 });
     }
 
