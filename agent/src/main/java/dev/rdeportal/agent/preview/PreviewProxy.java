@@ -61,10 +61,7 @@ public final class PreviewProxy implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10))
-                // The client's completions (a response head parsed, a body chunk asked for, the
-                // request body's next chunk) only queue frames or ask for more: nothing of ours
-                // blocks in them, so they run where the client is, not after a hop to a pool thread.
-                .executor(Runnable::run)
+                .executor(threads)
                 .build();
     }
 
