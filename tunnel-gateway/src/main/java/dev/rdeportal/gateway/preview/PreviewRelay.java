@@ -53,12 +53,13 @@ final class PreviewRelay {
     }
 
     /**
-     * Credits the agent in steps of {@link #ACK_STEP} rather than per frame: one Ack message per
-     * 64 KiB instead of per 16 KiB frame, well inside the 256 KiB window so the agent never waits
-     * on a credit we hold back.
+     * Credits the agent in steps of {@link #ACK_STEP} rather than per frame: a quarter of the agent's
+     * 1 MiB preview window, one Ack message per four full 64 KiB frames (each Ack is a gRPC message
+     * through both processes), while the three quarters left keep the agent from ever waiting on
+     * a credit we hold back.
      */
     static final class Credits {
-        static final int ACK_STEP = 64 * 1024;
+        static final int ACK_STEP = ProtocolVersions.PREVIEW_WINDOW_BYTES / 4;
         private final AgentChannel channel;
         private int pending;
 
