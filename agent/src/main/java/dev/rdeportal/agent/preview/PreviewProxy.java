@@ -3,6 +3,7 @@ package dev.rdeportal.agent.preview;
 import dev.rdeportal.agent.runtime.PublishState;
 import dev.rdeportal.agent.runtime.WorkspacePhase;
 import dev.rdeportal.agent.runtime.WorkspaceRuntime;
+import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.ChannelRefused;
 import dev.rdeportal.proto.v1.OpenChannel;
 import io.grpc.Channel;
@@ -27,6 +28,14 @@ import org.slf4j.LoggerFactory;
 public final class PreviewProxy implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger("rde.agent.preview");
+
+    /**
+     * The JDK client's read buffer, in bytes. Each read becomes at most one data frame, and each
+     * frame costs a gRPC message through HTTP/2 and TLS on both ends: reading in the client's
+     * default 16 KiB made four times as many frames as {@link ProtocolVersions#PREVIEW_MAX_FRAME_BYTES}
+     * allows.
+     */
+    static final int READ_BUFFER_BYTES = ProtocolVersions.PREVIEW_MAX_FRAME_BYTES;
 
     static {
         // The app must see the preview host it is served on (dev servers check it); the JDK client
@@ -60,8 +69,14 @@ public final class PreviewProxy implements AutoCloseable {
         return new PreviewProxy(runtime, 1024);
     }
 
-    /** Sets the system property that lets the JDK's HTTP client send our Host header. */
+    /**
+     * Sets the system properties the JDK's HTTP client reads once, when its classes load: that it
+     * may send our Host header, and its read buffer size ({@link #READ_BUFFER_BYTES}) unless set.
+     */
     public static void allowHostHeader() {
+        if (System.getProperty("jdk.httpclient.bufsize") == null) {
+            System.setProperty("jdk.httpclient.bufsize", Integer.toString(READ_BUFFER_BYTES));
+        }
         String allowed = System.getProperty("jdk.httpclient.allowRestrictedHeaders", "");
         if (!allowed.toLowerCase(java.util.Locale.ROOT).contains("host")) {
             System.setProperty("jdk.httpclient.allowRestrictedHeaders", allowed.isBlank() ? "host" : allowed + ",host");

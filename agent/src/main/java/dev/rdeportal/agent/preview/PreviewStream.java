@@ -1,6 +1,7 @@
 package dev.rdeportal.agent.preview;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.rdeportal.agent.tunnel.OutboundQueue;
 import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.Ack;
@@ -106,7 +107,10 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
 
     /** Dials the channel stream, names the channel, and starts the request to the app. */
     void dial(Channel gateway) {
-        AgentTunnelGrpc.newStub(gateway).channel(this);
+        // Every callback of this stream (frames, acks, the transport turning ready) only hands work
+        // on without blocking: queue a frame, ask the HTTP client for more, feed the request body.
+        // So it runs on the transport's thread, sparing a hand-off to gRPC's executor per message.
+        AgentTunnelGrpc.newStub(gateway).withExecutor(Runnable::run).channel(this);
         offer(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId(channelId)).build());
         if (request.getWebsocket()) {
             openWebSocket();
@@ -163,15 +167,21 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
             fail("the request method is not valid");
             return;
         }
-        client.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofPublisher())
+        // The head goes out as soon as the client parsed it, on the client's thread, and the body
+        // subscriber is the client's own: no publisher in between, no completion hop per response.
+        java.util.concurrent.atomic.AtomicBoolean headSent = new java.util.concurrent.atomic.AtomicBoolean();
+        client.sendAsync(builder.build(), info -> {
+                    headSent.set(true);
+                    offer(ChannelFrame.newBuilder().setResponse(responseHead(info.statusCode(), info.headers(), ""))
+                            .build());
+                    return HttpResponse.BodySubscribers.fromSubscriber(new ResponseBody());
+                })
                 .whenComplete((response, error) -> {
                     if (error != null) {
-                        fail(unreachable(error));
-                        return;
+                        // Before the head: the app could not be reached. After it, the body
+                        // subscriber has already been told (a no-op here if so).
+                        fail(headSent.get() ? "the app's response broke off: " + describe(error) : unreachable(error));
                     }
-                    offer(ChannelFrame.newBuilder().setResponse(responseHead(response.statusCode(), response.headers(), ""))
-                            .build());
-                    response.body().subscribe(new ResponseBody());
                 });
     }
 
@@ -245,7 +255,8 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
             synchronized (credit) {
                 unacked += ProtocolVersions.channelCost(length);
             }
-            offer(ChannelFrame.newBuilder().setData(ByteString.copyFrom(frame)).build());
+            // The array is ours and never written again: protobuf may keep it without a second copy.
+            offer(ChannelFrame.newBuilder().setData(UnsafeByteOperations.unsafeWrap(frame)).build());
         }
     }
 

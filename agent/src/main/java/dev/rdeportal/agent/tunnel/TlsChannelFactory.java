@@ -3,6 +3,7 @@ package dev.rdeportal.agent.tunnel;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.OpenSsl;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
@@ -19,8 +20,15 @@ import javax.net.ssl.SSLException;
 /**
  * TLS channels to the gateway, trusting either a CA file or, on first contact, the CA pinned by
  * the join token's fingerprint. Hostname verification stays on either way (gRPC enables HTTPS
- * endpoint identification on the engine). The JDK provider is used so that verification always
- * goes through the JDK trust managers, whose behaviour the pinning relies on.
+ * endpoint identification on the engine).
+ *
+ * <p>The TLS engine is the BoringSSL build that grpc-netty-shaded bundles (netty-tcnative) when it
+ * loads on this platform, as the gateway's is: the JDK's engine cost the agent about as much CPU
+ * per byte as everything else on the preview path together. The engine only does the record layer
+ * and the handshake; certificate verification still goes through the same JDK trust managers
+ * either way (Netty hands the peer's chain and the engine, whose SSL parameters carry the HTTPS
+ * endpoint identification, to {@code checkServerTrusted}), so pinning and hostname verification
+ * behave the same. Where the native library cannot load, the JDK engine is used.
  */
 public final class TlsChannelFactory implements ChannelFactory {
 
@@ -29,6 +37,11 @@ public final class TlsChannelFactory implements ChannelFactory {
     private final SslContext sslContext;
     private final PinnedCaTrustManager pinning;
     private final String caFilePem;
+
+    /** BoringSSL when it loads here, else the JDK's engine. */
+    static SslProvider provider() {
+        return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    }
 
     private TlsChannelFactory(String host, int port, SslContext sslContext, PinnedCaTrustManager pinning, String caFilePem) {
         this.host = host;
@@ -42,7 +55,7 @@ public final class TlsChannelFactory implements ChannelFactory {
     public static TlsChannelFactory trustingCaFile(String host, int port, Path caFile) throws IOException {
         String pem = Files.readString(caFile, StandardCharsets.US_ASCII);
         try {
-            SslContext context = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+            SslContext context = GrpcSslContexts.configure(SslContextBuilder.forClient(), provider())
                     .trustManager(caFile.toFile())
                     .build();
             return new TlsChannelFactory(host, port, context, null, pem);
@@ -55,7 +68,7 @@ public final class TlsChannelFactory implements ChannelFactory {
     public static TlsChannelFactory pinningFingerprint(String host, int port, String caFingerprint) throws IOException {
         PinnedCaTrustManager pinning = new PinnedCaTrustManager(caFingerprint);
         try {
-            SslContext context = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+            SslContext context = GrpcSslContexts.configure(SslContextBuilder.forClient(), provider())
                     .trustManager(pinning)
                     .build();
             return new TlsChannelFactory(host, port, context, pinning, null);

@@ -7,6 +7,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.OpenSsl;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import java.net.InetSocketAddress;
@@ -101,6 +102,32 @@ class TlsTunnelTest {
         assertThat(status.reason()).contains("certificate").doesNotContain("\n");
         assertThat(gateway.joins).isEmpty();
         assertThat(dataDir.resolve("credential.json")).doesNotExist();
+    }
+
+    /**
+     * The tests above ran on the engine the agent really uses: BoringSSL, bundled with
+     * grpc-netty-shaded for the platforms CI and agents run on, not the JDK's fallback.
+     */
+    @Test
+    void theAgentUsesTheBundledBoringSslEngine() throws Exception {
+        assertThat(OpenSsl.isAvailable()).as("netty-tcnative: %s", OpenSsl.unavailabilityCause()).isTrue();
+        assertThat(TlsChannelFactory.provider()).isEqualTo(SslProvider.OPENSSL);
+        TestCertificates.Issued ca = TestCertificates.ca("rde gateway CA");
+        Path caFile = dataDir.resolve("gateway-ca.pem");
+        Files.writeString(caFile, TlsChannelFactory.pem(ca.certificate()), StandardCharsets.US_ASCII);
+        int port = startGateway(ca, TestCertificates.server(ca, new String[] {"localhost"}, new String[0]));
+        io.grpc.ManagedChannel channel = TlsChannelFactory.trustingCaFile("localhost", port, caFile).open();
+        try {
+            channel.getState(true);
+            // The handshake with the CA file's trust succeeds on this engine too.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (channel.getState(false) != io.grpc.ConnectivityState.READY && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(channel.getState(false)).isEqualTo(io.grpc.ConnectivityState.READY);
+        } finally {
+            channel.shutdownNow();
+        }
     }
 
     @Test

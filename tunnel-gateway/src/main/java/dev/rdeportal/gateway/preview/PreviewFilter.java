@@ -223,8 +223,10 @@ public final class PreviewFilter implements WebFilter, Ordered {
         if (cookie == null) {
             return needSession(exchange, origin);
         }
-        return Mono.fromCallable(() -> sessions.find(cookie.getValue()))
-                .subscribeOn(Schedulers.boundedElastic())
+        PreviewSessions.Session hit = sessions.cached(cookie.getValue());
+        Mono<Optional<PreviewSessions.Session>> lookup = hit != null ? Mono.just(Optional.of(hit))
+                : Mono.fromCallable(() -> sessions.find(cookie.getValue())).subscribeOn(Schedulers.boundedElastic());
+        return lookup
                 .flatMap(found -> {
                     if (found.isEmpty()) {
                         return needSession(exchange, origin);

@@ -1,6 +1,7 @@
 package dev.rdeportal.gateway.preview;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.rdeportal.gateway.channel.AgentChannel;
 import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.ChannelFrame;
@@ -52,12 +53,13 @@ final class PreviewRelay {
     }
 
     /**
-     * Credits the agent in steps of {@link #ACK_STEP} rather than per frame: one Ack message per
-     * 64 KiB instead of per 16 KiB frame, well inside the 256 KiB window so the agent never waits
-     * on a credit we hold back.
+     * Credits the agent in steps of {@link #ACK_STEP} rather than per frame: a quarter of the agent's
+     * 1 MiB preview window, one Ack message per four full 64 KiB frames (each Ack is a gRPC message
+     * through both processes), while the three quarters left keep the agent from ever waiting on
+     * a credit we hold back.
      */
     static final class Credits {
-        static final int ACK_STEP = 64 * 1024;
+        static final int ACK_STEP = ProtocolVersions.PREVIEW_WINDOW_BYTES / 4;
         private final AgentChannel channel;
         private int pending;
 
@@ -278,7 +280,8 @@ final class PreviewRelay {
             while (buffer.readableByteCount() > 0) {
                 byte[] bytes = new byte[Math.min(ProtocolVersions.PREVIEW_MAX_FRAME_BYTES, buffer.readableByteCount())];
                 buffer.read(bytes);
-                frames.add(ChannelFrame.newBuilder().setData(ByteString.copyFrom(bytes)).build());
+                // A fresh array nobody writes again: protobuf may keep it without a second copy.
+                frames.add(ChannelFrame.newBuilder().setData(UnsafeByteOperations.unsafeWrap(bytes)).build());
             }
             return frames;
         } finally {

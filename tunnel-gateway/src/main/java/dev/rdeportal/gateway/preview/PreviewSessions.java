@@ -21,8 +21,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * <p>Requests and bytes are counted in memory and added to the row every sweep, so serving a
  * request touches the database only when its session is not in the short-lived cache. With several
  * replicas each adds its own counts; the replica whose sweep deletes an ended row reports it with
- * the counts written so far. All methods but {@link #find} with a warm cache and {@link #count}
- * block (JDBC).
+ * the counts written so far. All methods but {@link #cached}, {@link #find} with a warm cache and
+ * {@link #count} block (JDBC).
  */
 final class PreviewSessions {
 
@@ -98,6 +98,24 @@ final class PreviewSessions {
         return new Opened(session, cookie);
     }
 
+    /**
+     * The session a cookie value stands for when the cache can answer alone (never blocks), else
+     * null: then {@link #find} must ask the database. Most requests of a page load end here, on
+     * the web server's thread, without a hand-off to a blocking-capable one.
+     */
+    Session cached(String cookie) {
+        if (!Secrets.wellFormed(cookie)) {
+            return null;
+        }
+        String hash = Secrets.hash(cookie);
+        return fresh(cache.get(hash), hash, clock.instant());
+    }
+
+    private Session fresh(Cached cached, String hash, Instant now) {
+        return cached != null && now.isBefore(cached.checkedAt().plus(CACHE_TTL)) && live(cached.session(), hash, now)
+                ? cached.session() : null;
+    }
+
     /** The live session a cookie value stands for, if any. */
     Optional<Session> find(String cookie) {
         if (!Secrets.wellFormed(cookie)) {
@@ -105,9 +123,9 @@ final class PreviewSessions {
         }
         String hash = Secrets.hash(cookie);
         Instant now = clock.instant();
-        Cached cached = cache.get(hash);
-        if (cached != null && now.isBefore(cached.checkedAt().plus(CACHE_TTL)) && live(cached.session(), hash, now)) {
-            return Optional.of(cached.session());
+        Session hit = fresh(cache.get(hash), hash, now);
+        if (hit != null) {
+            return Optional.of(hit);
         }
         List<Session> rows = jdbc.query("SELECT " + COLUMNS + " FROM preview_session "
                         + "WHERE session_hash = ? AND expires_at > ? AND last_seen_at > ?",

@@ -174,6 +174,31 @@ class PreviewStoresTest {
         assertThat(sessions.closeWorkspace("w1", "workspace deleted")).isEmpty();
     }
 
+    /** The non-blocking lookup answers only what the cache may: anything else goes to {@code find}. */
+    @ParameterizedTest
+    @MethodSource("databases")
+    void theCacheOnlyLookupNeverAnswersForASessionItCannotVouchFor(String db) throws Exception {
+        JdbcTemplate jdbc = TestDatabases.create(db);
+        PreviewSessions sessions = sessions(jdbc);
+        PreviewSessions.Opened opened = sessions.open(HOLDER, "192.0.2.7");
+        PreviewSessions.Opened other = sessions.open(new PreviewTickets.Holder("w2", "c1", 3000, "bob@example.com"), "192.0.2.9");
+
+        assertThat(sessions.cached(opened.cookie())).isEqualTo(opened.session());
+        assertThat(sessions.cached("x".repeat(43))).isNull();
+        assertThat(sessions.cached("not a cookie")).isNull();
+        // Another replica's session is not in this one's cache until the database vouched for it.
+        assertThat(sessions(jdbc).cached(opened.cookie())).isNull();
+        // Closed here: gone from the cache at once.
+        sessions.closeWorkspace("w1", "workspace stopped");
+        assertThat(sessions.cached(opened.cookie())).isNull();
+        // Past the cache's TTL the database must be asked again.
+        assertThat(sessions.cached(other.cookie())).isEqualTo(other.session());
+        clock.advance(PreviewSessions.CACHE_TTL);
+        assertThat(sessions.cached(other.cookie())).isNull();
+        assertThat(sessions.find(other.cookie())).isPresent();
+        assertThat(sessions.cached(other.cookie())).isEqualTo(other.session());
+    }
+
     @ParameterizedTest
     @MethodSource("databases")
     void aSessionClosedByAnotherReplicaStopsWorkingWithinTheCacheTtl(String db) throws Exception {
