@@ -25,6 +25,8 @@ final class PtyTerminal implements TerminalProcess {
     private final String workspaceId;
     private final PtyProcess process;
     private final InputStream output;
+    /** Null where the master cannot be made non-blocking: then pty4j's stream, written on a thread that may block. */
+    private final PtyInput input;
 
     PtyTerminal(String workspaceId, PtyProcess process) {
         this.workspaceId = workspaceId;
@@ -33,11 +35,20 @@ final class PtyTerminal implements TerminalProcess {
         this.output = process instanceof UnixPtyProcess unix
                 ? PtyOutput.of(process.getInputStream(), unix.getPty())
                 : process.getInputStream();
+        // A keystroke can then be written by a thread that must not block (see PtyInput).
+        this.input = process instanceof UnixPtyProcess unix
+                ? PtyInput.of(unix.getPty()::getMasterFD).orElse(null)
+                : null;
     }
 
     @Override
     public OutputStream input() {
-        return process.getOutputStream();
+        return input != null ? input : process.getOutputStream();
+    }
+
+    @Override
+    public int writeNow(byte[] bytes, int offset, int length) throws java.io.IOException {
+        return input != null ? input.writeNow(bytes, offset, length) : -1;
     }
 
     @Override
