@@ -31,14 +31,14 @@ final class PtyTerminal implements TerminalProcess {
     PtyTerminal(String workspaceId, PtyProcess process) {
         this.workspaceId = workspaceId;
         this.process = process;
-        // Knowing what output is ready lets the terminal session fill a frame from several reads.
-        this.output = process instanceof UnixPtyProcess unix
-                ? PtyOutput.of(process.getInputStream(), unix.getPty())
-                : process.getInputStream();
         // A keystroke can then be written by a thread that must not block (see PtyInput).
         this.input = process instanceof UnixPtyProcess unix
                 ? PtyInput.of(unix.getPty()::getMasterFD).orElse(null)
                 : null;
+        // Knowing what output is ready lets the terminal session fill a frame from several reads.
+        this.output = process instanceof UnixPtyProcess unix
+                ? PtyOutput.of(process.getInputStream(), unix.getPty(), input != null)
+                : process.getInputStream();
     }
 
     @Override
