@@ -21,11 +21,14 @@ import java.util.function.IntSupplier;
  * when output is ready (at least one byte: the kernel does not say how much without another
  * call), 0 otherwise. One reader thread.
  *
- * <p>When the master is non-blocking (see {@link PtyInput}), a read first asks the kernel directly,
- * and goes through pty4j only when nothing is ready, to wait. pty4j's read costs a poll through its
- * reflective JNA binding and two array copies, about 100 µs here, and a PTY read returns at most
- * about 4 KiB: that capped a terminal's output at some 20 MiB/s. The direct read costs about a
- * microsecond.
+ * <p>When the master is non-blocking (see {@link PtyInput}), reads go to the kernel directly, and
+ * wait for output with a direct {@code poll}. pty4j's read costs a poll through its reflective JNA
+ * binding and two array copies, about 100 µs here, and a PTY read returns at most about 4 KiB:
+ * that capped a terminal's output at some 20 MiB/s. The direct read costs about a microsecond.
+ * pty4j's read also woke on a pipe when the terminal was closed; the direct wait instead wakes
+ * on the hang-up the kernel reports once the process side is gone (the way a terminal normally
+ * ends, and what closing it does), and looks again every {@value #WAIT_MILLIS} ms whether pty4j
+ * closed the master.
  */
 final class PtyOutput extends FilterInputStream {
 
@@ -35,7 +38,9 @@ final class PtyOutput extends FilterInputStream {
     private static final int EAGAIN = 11;
     private static final int EINTR = 4;
     private static final int EIO = 5;
+    private static final int EBADF = 9;
     private static final int BUFFER_BYTES = 16 * 1024;
+    private static final int WAIT_MILLIS = 100;
 
     private final IntSupplier masterFd;
     private final boolean nonBlocking;
@@ -59,12 +64,18 @@ final class PtyOutput extends FilterInputStream {
         if (length == 0) {
             return 0;
         }
-        int fd = masterFd.getAsInt();
-        if (nonBlocking && fd >= 0) {
-            if (buffer == null) {
-                buffer = new Memory(BUFFER_BYTES);
+        if (!nonBlocking) {
+            return super.read(bytes, offset, length);
+        }
+        if (buffer == null) {
+            buffer = new Memory(BUFFER_BYTES);
+        }
+        int want = Math.min(length, BUFFER_BYTES);
+        while (true) {
+            int fd = masterFd.getAsInt();
+            if (fd < 0) {
+                return super.read(bytes, offset, length); // closed: pty4j answers as it always did
             }
-            int want = Math.min(length, BUFFER_BYTES);
             try {
                 long n = Poll.read(fd, buffer, new NativeLong(want)).longValue();
                 if (n <= 0) {
@@ -73,16 +84,23 @@ final class PtyOutput extends FilterInputStream {
                 buffer.read(0, bytes, offset, (int) n);
                 return (int) n;
             } catch (LastErrorException e) {
-                if (e.getErrorCode() == EIO) {
-                    return -1; // Linux: the process side is gone, the normal end
+                int errno = e.getErrorCode();
+                if (errno == EIO || errno == EBADF) {
+                    return -1; // Linux: the process side is gone (the normal end), or the master was closed
                 }
-                if (e.getErrorCode() != EAGAIN && e.getErrorCode() != EINTR) {
-                    throw new IOException("terminal output: errno " + e.getErrorCode(), e);
+                if (errno != EAGAIN && errno != EINTR) {
+                    throw new IOException("terminal output: errno " + errno, e);
                 }
-                // Nothing ready: pty4j waits (and wakes when the terminal is closed).
             }
+            awaitOutput(fd);
         }
-        return super.read(bytes, offset, length);
+    }
+
+    private void awaitOutput(int fd) {
+        pollfd.setInt(0, fd);
+        pollfd.setShort(4, POLLIN);
+        pollfd.setShort(6, (short) 0);
+        Poll.poll(pollfd, ONE, WAIT_MILLIS); // a hang-up or an error wakes it too; the read then tells
     }
 
     @Override
