@@ -180,11 +180,16 @@ public final class TerminalBench {
                 ws.drain();
                 long start = System.nanoTime();
                 long frames = ws.messages.get();
+                Cpu cpu = Cpu.now();
                 long bytes = ws.countUntil(PRODUCER, "END42", Duration.ofMinutes(3));
                 ours[i] = mib(bytes) / seconds(start);
+                Cpu used = Cpu.now().minus(cpu);
                 frames = ws.messages.get() - frames;
                 System.out.printf("chain run %d: %d bytes in %d WebSocket messages, %.0f bytes each on average%n",
                         i + 1, bytes, frames, bytes / (double) frames);
+                System.out.printf("chain run %d CPU per MiB: agent %.1f ms (%.1f ms without JIT), this JVM (portal, "
+                                + "client) %.1f ms (%.1f ms without JIT)%n", i + 1, used.agent() / mib(bytes),
+                        used.agentNoJit() / mib(bytes), used.self() / mib(bytes), used.selfNoJit() / mib(bytes));
                 ws.deleteSession();
             }
             TerminalProcess pty = direct.openTerminal(DIRECT_WS, null, 80, 24);
@@ -195,8 +200,12 @@ public final class TerminalBench {
                 d.drain();
                 long start = System.nanoTime();
                 long reads = d.reads;
+                Cpu cpu = Cpu.now();
                 long bytes = d.countUntil(PRODUCER, "END42");
                 base[i] = mib(bytes) / seconds(start);
+                Cpu used = Cpu.now().minus(cpu);
+                System.out.printf("direct run %d CPU per MiB: this JVM %.1f ms (%.1f ms without JIT)%n", i + 1,
+                        used.self() / mib(bytes), used.selfNoJit() / mib(bytes));
                 System.out.printf("direct run %d: %d bytes in %d reads, %.0f bytes each on average%n",
                         i + 1, bytes, d.reads - reads, bytes / (double) (d.reads - reads));
             } finally {
@@ -681,6 +690,50 @@ public final class TerminalBench {
     private static void report(String what, double ours, String baselineName, double baseline) {
         System.out.printf("RESULT %s: ours %.2f | baseline (%s) %.2f | ratio ours/baseline %.2f%n",
                 what, ours, baselineName, baseline, ours / baseline);
+    }
+
+    /**
+     * CPU time (user + system, ms) of this JVM and of the agent process it started, each also
+     * without the JIT compiler threads, from /proc (Linux; zeros elsewhere).
+     */
+    record Cpu(double self, double selfNoJit, double agent, double agentNoJit) {
+
+        static Cpu now() {
+            long agentPid = ProcessHandle.current().descendants()
+                    .filter(p -> p.info().commandLine().orElse("").contains("rde-agent.jar"))
+                    .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+            double[] self = threads(ProcessHandle.current().pid());
+            double[] agent = agentPid < 0 ? new double[2] : threads(agentPid);
+            return new Cpu(self[0], self[1], agent[0], agent[1]);
+        }
+
+        Cpu minus(Cpu before) {
+            return new Cpu(self - before.self, selfNoJit - before.selfNoJit, agent - before.agent,
+                    agentNoJit - before.agentNoJit);
+        }
+
+        /** {all threads, all but the compiler threads} in ms; a thread that ended meanwhile is not counted. */
+        private static double[] threads(long pid) {
+            double all = 0, noJit = 0;
+            try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        double ms = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0; // USER_HZ 100
+                        all += ms;
+                        if (!Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                            noJit += ms;
+                        }
+                    } catch (IOException | RuntimeException gone) {
+                        // the thread ended
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return new double[2];
+            }
+            return new double[] {all, noJit};
+        }
     }
 
     private static double mib(long bytes) {
