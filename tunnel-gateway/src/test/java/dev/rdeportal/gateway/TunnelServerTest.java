@@ -504,21 +504,7 @@ class TunnelServerTest {
     void aChannelNoRequestIsWaitingForIsRefused() {
         JoinResponse joined = join(token.encode());
         BlockingQueue<Status> closed = new LinkedBlockingQueue<>();
-        StreamObserver<ChannelFrame> frames = stub(joined).channel(new StreamObserver<>() {
-            @Override
-            public void onNext(ChannelFrame value) {
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                closed.add(Status.fromThrowable(t));
-            }
-
-            @Override
-            public void onCompleted() {
-                closed.add(Status.OK);
-            }
-        });
+        StreamObserver<ChannelFrame> frames = stub(joined).channel(closingInto(closed));
         frames.onNext(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId("ch-1")).build());
 
         Status status = poll(closed);
@@ -552,21 +538,7 @@ class TunnelServerTest {
     void aChannelStreamWithAForgedSecretIsUnauthenticated() {
         JoinResponse joined = join(token.encode());
         BlockingQueue<Status> closed = new LinkedBlockingQueue<>();
-        StreamObserver<ChannelFrame> frames = stub(joined.getAgentId(), JoinToken.randomSecret()).channel(new StreamObserver<>() {
-            @Override
-            public void onNext(ChannelFrame value) {
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                closed.add(Status.fromThrowable(t));
-            }
-
-            @Override
-            public void onCompleted() {
-                closed.add(Status.OK);
-            }
-        });
+        StreamObserver<ChannelFrame> frames = stub(joined.getAgentId(), JoinToken.randomSecret()).channel(closingInto(closed));
         frames.onNext(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId("ch-1")).build());
 
         assertThat(poll(closed).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
@@ -755,5 +727,24 @@ class TunnelServerTest {
         public void onCompleted() {
             closed.add(Status.OK);
         }
+    }
+
+    /** A channel stream's receiving side that only notes how the gateway closed it. */
+    private static StreamObserver<ChannelFrame> closingInto(BlockingQueue<Status> closed) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(ChannelFrame value) {
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                closed.add(Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+                closed.add(Status.OK);
+            }
+        };
     }
 }
