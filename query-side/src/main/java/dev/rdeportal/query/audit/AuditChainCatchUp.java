@@ -2,6 +2,7 @@ package dev.rdeportal.query.audit;
 
 import java.sql.Array;
 import java.sql.PreparedStatement;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -304,9 +305,9 @@ public final class AuditChainCatchUp {
                 return;
             }
             jdbc.execute((ConnectionCallback<Integer>) connection -> {
-                Array a = connection.createArrayOf("bigint", java.util.Arrays.copyOf(indexes, size));
-                Array b = connection.createArrayOf("bigint", java.util.Arrays.copyOf(positions, size));
-                Array c = connection.createArrayOf("varchar", java.util.Arrays.copyOf(hashes, size));
+                Array a = connection.createArrayOf("bigint", Arrays.copyOf(indexes, size));
+                Array b = connection.createArrayOf("bigint", Arrays.copyOf(positions, size));
+                Array c = connection.createArrayOf("varchar", Arrays.copyOf(hashes, size));
                 try (PreparedStatement statement = connection.prepareStatement(
                         "INSERT INTO audit_chain (global_index, position, link) SELECT * FROM UNNEST(?, ?, ?)")) {
                     statement.setArray(1, a);

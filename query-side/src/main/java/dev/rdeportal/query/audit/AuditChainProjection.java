@@ -132,12 +132,13 @@ class AuditChainProjection {
                 "SELECT global_index FROM audit_chain WHERE global_index >= ? AND global_index <= ?",
                 Long.class, lowest, highest));
         List<Object[]> links = new ArrayList<>(eventIdentifiers.size());
+        HashChain.Linker linker = new HashChain.Linker();
         for (String id : eventIdentifiers) {
             StoredEvent event = rows.get(id);
             if (event == null || !linked.add(event.globalIndex())) {
                 continue;
             }
-            previous = HashChain.link(previous, event);
+            previous = linker.link(previous, event);
             position++;
             links.add(new Object[] {event.globalIndex(), position, HashChain.hex(previous)});
         }

@@ -86,6 +86,7 @@ class ChainVerifier {
      */
     private static final class Walk {
         private final LongConsumer progress;
+        private final HashChain.Linker linker = new HashChain.Linker();
         private final List<VerificationReport.Finding> findings = new ArrayList<>();
         private boolean truncated;
         private byte[] previous = HashChain.GENESIS;
@@ -105,7 +106,7 @@ class ChainVerifier {
             if (event == null) {
                 add(new VerificationReport.Finding(index, VerificationReport.DELETED,
                         "the event was linked at position " + position + " and is gone"));
-            } else if (!MessageDigest.isEqual(HashChain.link(previous, event), recorded)) {
+            } else if (!MessageDigest.isEqual(linker.link(previous, event), recorded)) {
                 add(new VerificationReport.Finding(index, VerificationReport.ALTERED,
                         "the event no longer matches its link at position " + position));
             }

@@ -26,20 +26,14 @@ final class HashChain {
     private HashChain() {
     }
 
+    /** One link; to link many in a row, keep a {@link Linker}. */
     static byte[] link(byte[] previous, StoredEvent event) {
-        MessageDigest sha256 = sha256();
-        sha256.update(previous);
-        try (DataOutputStream out = new DataOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), sha256))) {
-            writeCanonical(event, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return sha256.digest();
+        return new Linker().link(previous, event);
     }
 
     /**
-     * Links events one after another with one digest and one encoder, for bulk work: no per-event
-     * lookup of the algorithm. Not thread-safe.
+     * Links events one after another with one digest and one encoder: no per-event lookup of the
+     * algorithm. Not thread-safe.
      */
     static final class Linker {
         private final MessageDigest sha256 = sha256();

@@ -14,16 +14,16 @@ import reactor.core.publisher.Mono;
 
 /** Reads {@code cluster_view} and {@code agent_view} through R2DBC. */
 @Component
-class ClusterReadRepository {
+public class ClusterReadRepository {
 
     private final DatabaseClient db;
 
-    ClusterReadRepository(DatabaseClient db) {
+    public ClusterReadRepository(DatabaseClient db) {
         this.db = db;
     }
 
     /** Every cluster by name, each with its agents by hostname. Two queries: there are few of either. */
-    Mono<List<ClusterView>> findAll() {
+    public Mono<List<ClusterView>> findAll() {
         Mono<List<ClusterRow>> clusters = db.sql("SELECT id, name, registered_at FROM cluster_view ORDER BY name, id")
                 .map(row -> new ClusterRow(row.get("id", String.class), row.get("name", String.class),
                         Timestamps.toInstant(row.get("registered_at"))))

@@ -1,15 +1,12 @@
 package dev.rdeportal.query.topology;
 
 import dev.rdeportal.domain.workspace.WorkspaceStatus;
-import dev.rdeportal.query.support.Timestamps;
+import dev.rdeportal.query.cluster.ClusterReadRepository;
 import dev.rdeportal.query.topology.TopologyResponse.AgentNode;
 import dev.rdeportal.query.topology.TopologyResponse.BlueprintNode;
 import dev.rdeportal.query.topology.TopologyResponse.ClusterNode;
 import dev.rdeportal.query.topology.TopologyResponse.WorkspaceNode;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -23,29 +20,21 @@ import reactor.core.publisher.Mono;
 class TopologyReadRepository {
 
     private final DatabaseClient db;
+    private final ClusterReadRepository clusterRepository;
 
-    TopologyReadRepository(DatabaseClient db) {
+    TopologyReadRepository(DatabaseClient db, ClusterReadRepository clusterRepository) {
         this.db = db;
+        this.clusterRepository = clusterRepository;
     }
 
     Mono<TopologyResponse> load() {
-        Mono<List<ClusterRow>> clusters = db.sql("SELECT id, name, registered_at FROM cluster_view ORDER BY name, id")
-                .map(row -> new ClusterRow(row.get("id", String.class), row.get("name", String.class),
-                        Timestamps.toInstant(row.get("registered_at"))))
-                .all()
-                .collectList();
-        Mono<Map<String, List<AgentNode>>> agents = db.sql("SELECT agent_id, cluster_id, hostname, connected, "
-                        + "protocol_version, runtime, last_change_at FROM agent_view ORDER BY hostname, agent_id")
-                .map(row -> new AgentRow(row.get("cluster_id", String.class), new AgentNode(
-                        row.get("agent_id", String.class),
-                        row.get("hostname", String.class),
-                        Boolean.TRUE.equals(row.get("connected", Boolean.class)),
-                        row.get("protocol_version", String.class),
-                        row.get("runtime", String.class),
-                        Timestamps.toInstant(row.get("last_change_at")))))
-                .all()
-                .collect(Collectors.groupingBy(AgentRow::clusterId,
-                        Collectors.mapping(AgentRow::agent, Collectors.toList())));
+        // Clusters and their agents as the cluster API reads them, in the same order.
+        Mono<List<ClusterNode>> clusters = clusterRepository.findAll().map(all -> all.stream()
+                .map(c -> new ClusterNode(c.id(), c.name(), c.registeredAt(), c.agents().stream()
+                        .map(a -> new AgentNode(a.agentId(), a.hostname(), a.connected(), a.protocolVersion(),
+                                a.runtime(), a.lastChangeAt()))
+                        .toList()))
+                .toList());
         Mono<List<BlueprintNode>> blueprints = db.sql("SELECT id, name, cluster_id FROM blueprint_view ORDER BY name, id")
                 .map(row -> new BlueprintNode(row.get("id", String.class), row.get("name", String.class),
                         row.get("cluster_id", String.class)))
@@ -60,16 +49,7 @@ class TopologyReadRepository {
                         row.get("cluster_id", String.class)))
                 .all()
                 .collectList();
-        return Mono.zip(clusters, agents, blueprints, workspaces).map(t -> new TopologyResponse(
-                t.getT1().stream().map(c -> new ClusterNode(c.id(), c.name(), c.registeredAt(),
-                        t.getT2().getOrDefault(c.id(), List.of()))).toList(),
-                t.getT3(),
-                t.getT4()));
-    }
-
-    private record ClusterRow(String id, String name, Instant registeredAt) {
-    }
-
-    private record AgentRow(String clusterId, AgentNode agent) {
+        return Mono.zip(clusters, blueprints, workspaces)
+                .map(t -> new TopologyResponse(t.getT1(), t.getT2(), t.getT3()));
     }
 }

@@ -4,6 +4,7 @@ import static dev.rdeportal.query.support.TestCallers.ADMIN_HEADER;
 import static dev.rdeportal.query.support.TestCallers.USER_HEADER;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rdeportal.query.cluster.ClusterReadRepository;
 import dev.rdeportal.query.support.ReadModelDatabase;
 import dev.rdeportal.query.support.TestCallers;
 import dev.rdeportal.query.support.Timestamps;
@@ -28,7 +29,7 @@ class TopologyTest {
     private static final Instant T0 = Instant.parse("2025-03-01T09:00:00Z");
 
     private final ReadModelDatabase db = ReadModelDatabase.create();
-    private final TopologyReadRepository repository = new TopologyReadRepository(db.r2dbc());
+    private final TopologyReadRepository repository = new TopologyReadRepository(db.r2dbc(), new ClusterReadRepository(db.r2dbc()));
     private final TopologyChanges changes = new TopologyChanges();
     private final WebTestClient client = WebTestClient.bindToController(new TopologyController(repository, changes))
             .controllerAdvice(new TestCallers.DomainErrors())
