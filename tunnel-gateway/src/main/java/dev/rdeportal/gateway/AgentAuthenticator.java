@@ -2,17 +2,20 @@ package dev.rdeportal.gateway;
 
 import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.AgentTunnelGrpc;
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +25,19 @@ import org.slf4j.LoggerFactory;
  * {@link Context}. All refusals read the same ("agent credential refused"), so a caller learns
  * nothing about which part was wrong.
  *
- * <p>The lookup blocks the call-executor thread (never a Netty event loop: gRPC runs interceptors on
- * the executor) for at most the configured call timeout; it happens once per stream, and mostly
- * hits the cache.
+ * <p>The lookup blocks the call-executor thread for at most the configured call timeout; it
+ * happens once per stream, and mostly hits the cache.
+ *
+ * <p>It also picks each call's executor ({@link #getExecutor}). A {@code Channel} stream whose
+ * credential is already known good runs all its callbacks (this interceptor, the service method,
+ * every message, ready and cancel) on the transport's event loop, with no hand-off to the call
+ * executor: a keystroke's echo then crosses one thread fewer. Nothing on that path blocks (see
+ * {@code AgentChannel}, whose callbacks, and those of the terminal and preview relays it feeds,
+ * only queue, count credit and hand writes to Netty), and the interceptor itself then only hits
+ * the cache. Every other call, and a channel whose credential must be looked up, keeps the
+ * default executor, so a lookup or a control-stream command never runs on an event loop.
  */
-final class AgentAuthenticator implements ServerInterceptor {
+final class AgentAuthenticator implements ServerInterceptor, ServerCallExecutorSupplier {
 
     private static final Logger log = LoggerFactory.getLogger(AgentAuthenticator.class);
 
@@ -36,6 +47,7 @@ final class AgentAuthenticator implements ServerInterceptor {
             Metadata.Key.of(ProtocolVersions.AGENT_SECRET_HEADER, Metadata.ASCII_STRING_MARSHALLER);
 
     private static final String JOIN = AgentTunnelGrpc.getJoinMethod().getFullMethodName();
+    private static final String CHANNEL = AgentTunnelGrpc.getChannelMethod().getFullMethodName();
 
     private final AgentCredentials credentials;
 
@@ -71,6 +83,27 @@ final class AgentAuthenticator implements ServerInterceptor {
         }
         AgentPrincipal principal = new AgentPrincipal(agentId, clusterId.get(), remoteHost);
         return Contexts.interceptCall(context.withValue(AgentPrincipal.KEY, principal), call, headers, next);
+    }
+
+    /**
+     * The direct executor for a channel stream whose credential is remembered as good; null (the
+     * server's default executor) for everything else. Runs on the event loop: only a cache lookup.
+     * Should the remembered credential expire between this answer and the interceptor (a window of
+     * microseconds in a TTL of minutes), that one lookup would run on the event loop, bounded by
+     * the call timeout.
+     */
+    @Override
+    public <Q, A> Executor getExecutor(ServerCall<Q, A> call, Metadata headers) {
+        if (!CHANNEL.equals(call.getMethodDescriptor().getFullMethodName())) {
+            return null;
+        }
+        String agentId = headers.get(AGENT_ID);
+        String secret = headers.get(AGENT_SECRET);
+        if (agentId == null || agentId.isBlank() || secret == null || secret.isBlank()
+                || !credentials.knownGood(agentId, secret)) {
+            return null;
+        }
+        return MoreExecutors.directExecutor();
     }
 
     private static <Q, A> ServerCall.Listener<Q> refuse(ServerCall<Q, A> call, Status status) {

@@ -67,6 +67,17 @@ final class AgentCredentials {
         return Optional.of(stored.get().clusterId());
     }
 
+    /**
+     * Whether {@code secret} is the credential of {@code agentId} according to what is remembered
+     * now: never asks the read side, so it never blocks. False means "not known", not "refused".
+     */
+    boolean knownGood(String agentId, String secret) {
+        Verified cached = cache.get(agentId);
+        return cached != null && clock.instant().isBefore(cached.expiresAt())
+                && MessageDigest.isEqual(JoinToken.sha256Hex(secret).getBytes(StandardCharsets.US_ASCII),
+                        cached.credentialHash().getBytes(StandardCharsets.US_ASCII));
+    }
+
     /** Called right after a successful join: the read model may lag the join by a few milliseconds. */
     void remember(String agentId, String clusterId, String credentialHash) {
         Instant now = clock.instant();

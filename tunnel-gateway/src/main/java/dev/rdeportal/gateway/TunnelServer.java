@@ -60,6 +60,8 @@ public final class TunnelServer implements SmartLifecycle {
                 .maxConnectionAge(properties.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
                 .maxConnectionAgeGrace(properties.maxConnectionAgeGrace().toMillis(), TimeUnit.MILLISECONDS)
                 .maxInboundMessageSize((int) properties.maxInboundMessageSize().toBytes())
+                // Channel streams of known agents skip the call executor; see AgentAuthenticator.getExecutor.
+                .callExecutor(authenticator)
                 .addService(ServerInterceptors.intercept(service, authenticator))
                 // Unauthenticated on purpose: load balancers probe it.
                 .addService(health.getHealthService())

@@ -126,6 +126,8 @@ class TunnelServerTest {
         tls = TlsMaterial.load(new GatewayProperties.Tls(null, null, tlsDir, null), java.time.Clock.systemUTC());
     }
 
+    private AgentCredentials credentials;
+
     @BeforeEach
     void startGateway() throws Exception {
         token = JoinToken.generate("c1", tls.caFingerprint());
@@ -166,7 +168,7 @@ class TunnelServerTest {
         registry = new AgentRegistry(meters);
         ChannelBroker broker = new ChannelBroker(meters, id -> registry.forCluster(id), Duration.ofSeconds(2),
                 Duration.ofSeconds(2), () -> UUID.randomUUID().toString());
-        AgentCredentials credentials = new AgentCredentials(queries, clock, Duration.ofSeconds(60),
+        credentials = new AgentCredentials(queries, clock, Duration.ofSeconds(60),
                 Duration.ofSeconds(5));
         ControlSession.Dependencies sessions = new ControlSession.Dependencies(registry, broker, commands, queries,
                 new Reconciler(() -> UUID.randomUUID().toString()), Executors.newSingleThreadScheduledExecutor(),
@@ -502,27 +504,58 @@ class TunnelServerTest {
     void aChannelNoRequestIsWaitingForIsRefused() {
         JoinResponse joined = join(token.encode());
         BlockingQueue<Status> closed = new LinkedBlockingQueue<>();
-        StreamObserver<ChannelFrame> frames = stub(joined).channel(new StreamObserver<>() {
-            @Override
-            public void onNext(ChannelFrame value) {
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                closed.add(Status.fromThrowable(t));
-            }
-
-            @Override
-            public void onCompleted() {
-                closed.add(Status.OK);
-            }
-        });
+        StreamObserver<ChannelFrame> frames = stub(joined).channel(closingInto(closed));
         frames.onNext(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId("ch-1")).build());
 
         Status status = poll(closed);
         assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(status.getDescription()).contains("no channel ch-1 is waiting");
         assertThat(meters.get("rde.tunnel.channels.open").gauge().value()).isZero();
+    }
+
+    @Test
+    void onlyChannelStreamsOfAnAgentKnownGoodSkipTheCallExecutor() {
+        JoinResponse joined = join(token.encode());
+        AgentAuthenticator authenticator = new AgentAuthenticator(credentials);
+
+        assertThat(authenticator.getExecutor(call(AgentTunnelGrpc.getChannelMethod()),
+                headers(joined.getAgentId(), joined.getAgentSecret()))).isNotNull();
+        // Not known good: the lookup (or refusal) runs on the call executor, never on the event loop.
+        assertThat(authenticator.getExecutor(call(AgentTunnelGrpc.getChannelMethod()),
+                headers(joined.getAgentId(), JoinToken.randomSecret()))).isNull();
+        assertThat(authenticator.getExecutor(call(AgentTunnelGrpc.getChannelMethod()),
+                headers("agent-unknown", joined.getAgentSecret()))).isNull();
+        assertThat(authenticator.getExecutor(call(AgentTunnelGrpc.getChannelMethod()), new Metadata())).isNull();
+        // Control streams run commands and queries: always the call executor.
+        assertThat(authenticator.getExecutor(call(AgentTunnelGrpc.getControlMethod()),
+                headers(joined.getAgentId(), joined.getAgentSecret()))).isNull();
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(authenticator.getExecutor(call(AgentTunnelGrpc.getChannelMethod()),
+                headers(joined.getAgentId(), joined.getAgentSecret()))).isNull();
+    }
+
+    @Test
+    void aChannelStreamWithAForgedSecretIsUnauthenticated() {
+        JoinResponse joined = join(token.encode());
+        BlockingQueue<Status> closed = new LinkedBlockingQueue<>();
+        StreamObserver<ChannelFrame> frames = stub(joined.getAgentId(), JoinToken.randomSecret()).channel(closingInto(closed));
+        frames.onNext(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId("ch-1")).build());
+
+        assertThat(poll(closed).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <Q, A> io.grpc.ServerCall<Q, A> call(io.grpc.MethodDescriptor<Q, A> method) {
+        io.grpc.ServerCall<Q, A> call = mock(io.grpc.ServerCall.class);
+        when(call.getMethodDescriptor()).thenReturn(method);
+        return call;
+    }
+
+    private static Metadata headers(String agentId, String secret) {
+        Metadata headers = new Metadata();
+        headers.put(AgentAuthenticator.AGENT_ID, agentId);
+        headers.put(AgentAuthenticator.AGENT_SECRET, secret);
+        return headers;
     }
 
     @Test
@@ -694,5 +727,24 @@ class TunnelServerTest {
         public void onCompleted() {
             closed.add(Status.OK);
         }
+    }
+
+    /** A channel stream's receiving side that only notes how the gateway closed it. */
+    private static StreamObserver<ChannelFrame> closingInto(BlockingQueue<Status> closed) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(ChannelFrame value) {
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                closed.add(Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+                closed.add(Status.OK);
+            }
+        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.rdeportal.agent.runtime;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -28,6 +29,19 @@ public interface TerminalProcess extends AutoCloseable {
 
     /** Keystrokes to the terminal. */
     OutputStream input();
+
+    /**
+     * Writes what the terminal takes at once, without ever blocking: the number of bytes written
+     * (0 when it takes none now), or -1 when this terminal cannot write without possibly blocking.
+     * The caller writes the rest (or all, on -1) through {@link #input()} on a thread that may
+     * block. Called by the thread that receives keystrokes, never concurrently with a write to
+     * {@link #input()}.
+     *
+     * @throws IOException when the terminal's input is closed
+     */
+    default int writeNow(byte[] bytes, int offset, int length) throws IOException {
+        return -1;
+    }
 
     /** What the terminal displays. */
     InputStream output();

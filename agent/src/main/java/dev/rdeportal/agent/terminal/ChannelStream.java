@@ -15,8 +15,8 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -31,9 +31,13 @@ import org.slf4j.LoggerFactory;
  *       the channel window is unacknowledged or {@value #MAX_QUEUED_FRAMES} frames wait for the
  *       transport; frames leave only while the stream is ready.</li>
  *   <li>in (gateway → PTY): frames are taken off the stream at once (so this stream never holds
- *       the HTTP/2 connection window that the agent's other streams share) into a queue that the
- *       gateway's credit bounds; a writer thread moves them to the PTY and acknowledges what it
- *       wrote. A process that does not read its input therefore stalls only its own client.</li>
+ *       the HTTP/2 connection window that the agent's other streams share). A keystroke that the
+ *       terminal takes without blocking ({@link TerminalSession#writeNow}) is written right there,
+ *       on the transport's thread; anything else (what the terminal would not take at once, what
+ *       arrives while earlier input still waits, resizes) goes to a queue that the gateway's
+ *       credit bounds, and a writer thread moves it to the PTY, blocking if it must. Both
+ *       acknowledge what they wrote. A process that does not read its input therefore stalls
+ *       only its own client, and the transport's thread never waits for it.</li>
  * </ul>
  */
 final class ChannelStream implements ClientResponseObserver<ChannelFrame, ChannelFrame> {
@@ -50,12 +54,16 @@ final class ChannelStream implements ClientResponseObserver<ChannelFrame, Channe
     private final Executor threads;
     private final int outboxCapacity;
     private final Object credit = new Object();
-    private final LinkedBlockingQueue<ChannelFrame> input = new LinkedBlockingQueue<>();
+    // Input for the writer thread, in order; guarded by itself, like writing and inputClosed.
+    private final ArrayDeque<ChannelFrame> input = new ArrayDeque<>();
+    private boolean writing; // a write to the terminal is under way, on either thread
+    private boolean inputClosed;
     private volatile ClientCallStreamObserver<ChannelFrame> call;
     private volatile OutboundQueue<ChannelFrame> outbox;
     private volatile boolean ended;
     private long unacked; // guarded by credit
     private long queuedInputBytes; // guarded by credit
+    private long pendingAck; // input written, not yet acknowledged; guarded by credit
 
     ChannelStream(String channelId, TerminalSession session, Executor threads, int bufferBytes) {
         this.channelId = channelId;
@@ -111,18 +119,18 @@ final class ChannelStream implements ClientResponseObserver<ChannelFrame, Channe
                     overrun = queuedInputBytes > ProtocolVersions.CHANNEL_WINDOW_BYTES
                             + ProtocolVersions.CHANNEL_MAX_FRAME_BYTES;
                 }
-                if (overrun || input.size() >= MAX_INPUT_FRAMES) {
+                if (overrun || queued() >= MAX_INPUT_FRAMES) {
                     abort(Status.RESOURCE_EXHAUSTED.withDescription("gateway sent beyond its credit"));
                     return;
                 }
-                input.add(frame);
+                writeOrQueue(frame);
             }
             case RESIZE -> {
-                if (input.size() >= MAX_INPUT_FRAMES) {
+                if (queued() >= MAX_INPUT_FRAMES) {
                     abort(Status.RESOURCE_EXHAUSTED.withDescription("gateway sent too many frames"));
                     return;
                 }
-                input.add(frame);
+                enqueue(frame);
             }
             default -> log.debug("channel {}: ignoring frame {}", channelId, frame.getBodyCase());
         }
@@ -130,37 +138,126 @@ final class ChannelStream implements ClientResponseObserver<ChannelFrame, Channe
         call.request(1);
     }
 
+    private int queued() {
+        synchronized (input) {
+            return input.size();
+        }
+    }
+
+    private void enqueue(ChannelFrame frame) {
+        synchronized (input) {
+            input.add(frame);
+            input.notifyAll();
+        }
+    }
+
+    /**
+     * On the transport's thread: writes a data frame to the terminal at once when nothing is
+     * queued before it and the terminal takes it without blocking; queues for the writer thread
+     * whatever it does not take.
+     */
+    private void writeOrQueue(ChannelFrame frame) {
+        synchronized (input) {
+            if (inputClosed) {
+                return;
+            }
+            if (writing || !input.isEmpty()) {
+                input.add(frame);
+                input.notifyAll();
+                return;
+            }
+            writing = true; // keeps the writer thread off the terminal while this thread writes
+        }
+        ByteString data = frame.getData();
+        int written = 0;
+        boolean closed = false;
+        try {
+            byte[] bytes = data.toByteArray();
+            written = session.writeNow(bytes, 0, bytes.length);
+        } catch (IOException e) {
+            log.info("channel {}: terminal input closed: {}", channelId, e.toString());
+            closed = true;
+        }
+        synchronized (input) {
+            writing = false;
+            if (closed) {
+                inputClosed = true;
+            } else if (written < data.size()) {
+                // -1 (this terminal cannot write without blocking) or a short write: the rest, first in line.
+                input.addFirst(written <= 0 ? frame : ChannelFrame.newBuilder().setData(data.substring(written)).build());
+            }
+            input.notifyAll();
+        }
+        if (!closed && written == data.size()) {
+            credited(ProtocolVersions.channelCost(data.size()));
+        } else if (!closed && written > 0) {
+            // The rest is credited when the writer thread has written it; this is what the gateway
+            // charged for the frame beyond that.
+            credited(ProtocolVersions.channelCost(data.size()) - ProtocolVersions.channelCost(data.size() - written));
+        }
+    }
+
+    /** The writer thread: what could not be written at once, and resizes, in order; may block on the terminal. */
     private void writeInput() {
-        long pendingAck = 0;
         try {
             while (true) {
-                ChannelFrame frame = input.take();
-                if (frame == END) {
-                    return;
+                ChannelFrame frame;
+                synchronized (input) {
+                    while (!inputClosed && (writing || input.isEmpty())) {
+                        input.wait();
+                    }
+                    if (inputClosed) {
+                        return;
+                    }
+                    frame = input.poll();
+                    if (frame == END) {
+                        inputClosed = true;
+                        return;
+                    }
+                    writing = true;
                 }
-                if (frame.hasResize()) {
-                    session.resize(frame.getResize().getCols(), frame.getResize().getRows());
-                    continue;
-                }
-                byte[] bytes = frame.getData().toByteArray();
-                session.write(bytes);
-                int cost = ProtocolVersions.channelCost(bytes.length);
-                synchronized (credit) {
-                    queuedInputBytes -= cost;
-                }
-                pendingAck += cost;
-                // Acknowledged in batches, not when the queue runs empty: a keystroke costs 256
-                // bytes of a 256 KiB window, so what stays unacknowledged never holds the gateway
-                // back, and a keystroke costs one message on the shared connection, not two.
-                if (pendingAck >= ACK_THRESHOLD) {
-                    offer(ChannelFrame.newBuilder().setAck(Ack.newBuilder().setBytes((int) pendingAck)).build());
-                    pendingAck = 0;
+                try {
+                    if (frame.hasResize()) {
+                        session.resize(frame.getResize().getCols(), frame.getResize().getRows());
+                    } else {
+                        byte[] bytes = frame.getData().toByteArray();
+                        session.write(bytes);
+                        credited(ProtocolVersions.channelCost(bytes.length));
+                    }
+                } finally {
+                    synchronized (input) {
+                        writing = false;
+                        input.notifyAll();
+                    }
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             log.info("channel {}: terminal input closed: {}", channelId, e.toString());
+            synchronized (input) {
+                inputClosed = true;
+                input.clear();
+            }
+        }
+    }
+
+    /** Input the gateway charged {@code cost} for reached the terminal: that much credit is due back. */
+    private void credited(int cost) {
+        long due = 0;
+        synchronized (credit) {
+            queuedInputBytes -= cost;
+            pendingAck += cost;
+            // Acknowledged in batches, not when the queue runs empty: a keystroke costs 256
+            // bytes of a 256 KiB window, so what stays unacknowledged never holds the gateway
+            // back, and a keystroke costs one message on the shared connection, not two.
+            if (pendingAck >= ACK_THRESHOLD) {
+                due = pendingAck;
+                pendingAck = 0;
+            }
+        }
+        if (due > 0) {
+            offer(ChannelFrame.newBuilder().setAck(Ack.newBuilder().setBytes((int) due)).build());
         }
     }
 
@@ -243,8 +340,11 @@ final class ChannelStream implements ClientResponseObserver<ChannelFrame, Channe
 
     private void stop() {
         ended = true;
-        input.clear();
-        input.add(END);
+        synchronized (input) {
+            input.clear();
+            input.add(END);
+            input.notifyAll();
+        }
         synchronized (credit) {
             credit.notifyAll();
         }

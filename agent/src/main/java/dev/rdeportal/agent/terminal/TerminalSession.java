@@ -157,7 +157,15 @@ final class TerminalSession {
         return ending;
     }
 
-    /** Keystrokes; called on the attached client's writer thread. */
+    /**
+     * Keystrokes, as far as the terminal takes them without blocking: the count written, or -1
+     * when it cannot tell (see {@link TerminalProcess#writeNow}). Called on the transport's thread.
+     */
+    int writeNow(byte[] bytes, int offset, int length) throws IOException {
+        return process.writeNow(bytes, offset, length);
+    }
+
+    /** Keystrokes; called on the attached client's writer thread, and may block. */
     void write(byte[] bytes) throws IOException {
         OutputStream in = process.input();
         in.write(bytes);

@@ -34,6 +34,11 @@ import reactor.util.concurrent.Queues;
  *       the stream is ready.</li>
  * </ul>
  * A slow client therefore slows its own terminal, and nothing else.
+ *
+ * <p>The stream's callbacks ({@link #onNext}, ready, cancel) normally run on the gRPC transport's
+ * event loop, not on a call executor (see {@code AgentAuthenticator.getExecutor}), and so does
+ * whatever the relays subscribed to {@link #frames()} do with a frame. Nothing here, nor there,
+ * may block: they queue, count credit, and hand writes to Netty.
  */
 public final class AgentChannel implements StreamObserver<ChannelFrame> {
 

@@ -3,6 +3,7 @@ package dev.rdeportal.agent.runtime.local;
 import com.pty4j.unix.CLibrary;
 import com.pty4j.unix.Pollfd;
 import com.pty4j.unix.Pty;
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
@@ -19,22 +20,87 @@ import java.util.function.IntSupplier;
  * is quiet. Asks the kernel with a {@code poll} of the master side that does not wait. Answers 1
  * when output is ready (at least one byte: the kernel does not say how much without another
  * call), 0 otherwise. One reader thread.
+ *
+ * <p>When the master is non-blocking (see {@link PtyInput}), reads go to the kernel directly, and
+ * wait for output with a direct {@code poll}. pty4j's read costs a poll through its reflective JNA
+ * binding and two array copies, about 100 µs here, and a PTY read returns at most about 4 KiB:
+ * that capped a terminal's output at some 20 MiB/s. The direct read costs about a microsecond.
+ * pty4j's read also woke on a pipe when the terminal was closed; the direct wait instead wakes
+ * on the hang-up the kernel reports once the process side is gone (the way a terminal normally
+ * ends, and what closing it does), and looks again every {@value #WAIT_MILLIS} ms whether pty4j
+ * closed the master.
  */
 final class PtyOutput extends FilterInputStream {
 
     private static final short POLLIN = CLibrary.POLLIN;
     private static final NativeLong ONE = new NativeLong(1);
 
-    private final IntSupplier masterFd;
-    private final Memory pollfd = new Memory(8); // struct pollfd { int fd; short events; short revents; }
+    private static final int EAGAIN = 11;
+    private static final int EINTR = 4;
+    private static final int EIO = 5;
+    private static final int EBADF = 9;
+    private static final int BUFFER_BYTES = 16 * 1024;
+    private static final int WAIT_MILLIS = 100;
 
-    PtyOutput(InputStream pty, IntSupplier masterFd) {
+    private final IntSupplier masterFd;
+    private final boolean nonBlocking;
+    private final Memory pollfd = new Memory(8); // struct pollfd { int fd; short events; short revents; }
+    private Memory buffer; // for direct reads, allocated on the first
+
+    PtyOutput(InputStream pty, IntSupplier masterFd, boolean nonBlocking) {
         super(pty);
         this.masterFd = masterFd;
+        this.nonBlocking = nonBlocking && Poll.BOUND;
     }
 
-    static PtyOutput of(InputStream pty, Pty master) {
-        return new PtyOutput(pty, master::getMasterFD);
+    /** @param nonBlocking whether the master was made non-blocking: reads may then go to the kernel directly */
+    static PtyOutput of(InputStream pty, Pty master, boolean nonBlocking) {
+        return new PtyOutput(pty, master::getMasterFD, nonBlocking);
+    }
+
+    @Override
+    public int read(byte[] bytes, int offset, int length) throws IOException {
+        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        if (length == 0) {
+            return 0;
+        }
+        if (!nonBlocking) {
+            return super.read(bytes, offset, length);
+        }
+        if (buffer == null) {
+            buffer = new Memory(BUFFER_BYTES);
+        }
+        int want = Math.min(length, BUFFER_BYTES);
+        while (true) {
+            int fd = masterFd.getAsInt();
+            if (fd < 0) {
+                return super.read(bytes, offset, length); // closed: pty4j answers as it always did
+            }
+            try {
+                long n = Poll.read(fd, buffer, new NativeLong(want)).longValue();
+                if (n <= 0) {
+                    return -1; // as pty4j: the end of output
+                }
+                buffer.read(0, bytes, offset, (int) n);
+                return (int) n;
+            } catch (LastErrorException e) {
+                int errno = e.getErrorCode();
+                if (errno == EIO || errno == EBADF) {
+                    return -1; // Linux: the process side is gone (the normal end), or the master was closed
+                }
+                if (errno != EAGAIN && errno != EINTR) {
+                    throw new IOException("terminal output: errno " + errno, e);
+                }
+            }
+            awaitOutput(fd);
+        }
+    }
+
+    private void awaitOutput(int fd) {
+        pollfd.setInt(0, fd);
+        pollfd.setShort(4, POLLIN);
+        pollfd.setShort(6, (short) 0);
+        Poll.poll(pollfd, ONE, WAIT_MILLIS); // a hang-up or an error wakes it too; the read then tells
     }
 
     @Override
@@ -72,6 +138,8 @@ final class PtyOutput extends FilterInputStream {
         static final boolean BOUND = bind();
 
         static native int poll(Pointer fds, NativeLong nfds, int timeout);
+
+        static native NativeLong read(int fd, Pointer buffer, NativeLong count) throws LastErrorException;
 
         private static boolean bind() {
             try {

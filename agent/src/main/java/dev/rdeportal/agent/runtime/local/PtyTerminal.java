@@ -25,19 +25,30 @@ final class PtyTerminal implements TerminalProcess {
     private final String workspaceId;
     private final PtyProcess process;
     private final InputStream output;
+    /** Null where the master cannot be made non-blocking: then pty4j's stream, written on a thread that may block. */
+    private final PtyInput input;
 
     PtyTerminal(String workspaceId, PtyProcess process) {
         this.workspaceId = workspaceId;
         this.process = process;
+        // A keystroke can then be written by a thread that must not block (see PtyInput).
+        this.input = process instanceof UnixPtyProcess unix
+                ? PtyInput.of(unix.getPty()::getMasterFD).orElse(null)
+                : null;
         // Knowing what output is ready lets the terminal session fill a frame from several reads.
         this.output = process instanceof UnixPtyProcess unix
-                ? PtyOutput.of(process.getInputStream(), unix.getPty())
+                ? PtyOutput.of(process.getInputStream(), unix.getPty(), input != null)
                 : process.getInputStream();
     }
 
     @Override
     public OutputStream input() {
-        return process.getOutputStream();
+        return input != null ? input : process.getOutputStream();
+    }
+
+    @Override
+    public int writeNow(byte[] bytes, int offset, int length) throws java.io.IOException {
+        return input != null ? input.writeNow(bytes, offset, length) : -1;
     }
 
     @Override

@@ -229,6 +229,38 @@ class LocalRuntimeTest {
         }
     }
 
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void writeNowNeverBlocksOnAProcessThatDoesNotReadAndTheBlockingWriteWaitsForIt() throws Exception {
+        LocalRuntime runtime = runtime();
+        runtime.provision(WorkspaceSpec.of("w-9", List.of(), Map.of(), ""));
+
+        // Raw mode: the line discipline passes bytes on as they come, so nothing is lost to line editing.
+        try (TerminalProcess terminal = runtime.openTerminal("w-9",
+                "stty raw -echo; printf ready; sleep 3; dd of=/dev/null bs=1k count=8 2>/dev/null; printf drained; sleep 30", 80, 24)) {
+            TerminalReader reader = new TerminalReader(terminal.output());
+            reader.await("ready");
+            byte[] chunk = new byte[4096];
+            java.util.Arrays.fill(chunk, (byte) 'x');
+            long taken = 0;
+            int n;
+            // The process reads nothing for 3 s: the PTY fills, and then takes nothing more, at once.
+            while ((n = terminal.writeNow(chunk, 0, chunk.length)) > 0) {
+                taken += n;
+                assertThat(taken).isLessThan(16L << 20);
+            }
+            assertThat(n).isZero();
+            assertThat(taken).isPositive();
+            assertThat(terminal.writeNow(chunk, 0, 1)).isZero();
+
+            // A blocking write waits until the process reads, then completes.
+            long start = System.nanoTime();
+            terminal.input().write(chunk, 0, 10);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(100));
+            reader.await("drained");
+        }
+    }
+
     // ---- publishing ---------------------------------------------------------------------------
 
     private static final PublishSpec SHOP = new PublishSpec("p-1", "w-pub", "shop", 8000, HTTP_SERVER);
@@ -348,6 +380,18 @@ class LocalRuntimeTest {
 
         TerminalReader(InputStream in) {
             this.in = in;
+        }
+
+        void await(String text) throws IOException {
+            byte[] buffer = new byte[1024];
+            while (seen.toString(StandardCharsets.UTF_8).indexOf(text, consumed) < 0) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    throw new IOException("terminal closed; output so far: " + seen.toString(StandardCharsets.UTF_8));
+                }
+                seen.write(buffer, 0, n);
+            }
+            consumed = seen.toString(StandardCharsets.UTF_8).indexOf(text, consumed) + text.length();
         }
 
         String nextSize() throws IOException {
