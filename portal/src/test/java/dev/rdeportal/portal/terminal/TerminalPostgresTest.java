@@ -189,6 +189,61 @@ class TerminalPostgresTest {
         }
     }
 
+    /**
+     * Many tabs opened at once, as after a page with several tabs reloads: every one is attached
+     * (ready) and answers, none is left waiting with neither ready nor exit.
+     */
+    @Test
+    void manyTerminalsOpenedAtOnceAreAllAttached() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            List<TerminalClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 12; i++) {
+                    clients.add(open(aliceWorkspace, alice, null));
+                }
+                List<String> sessions = new ArrayList<>();
+                for (TerminalClient client : clients) {
+                    sessions.add(client.await("ready", TIMEOUT).get("session").asText());
+                }
+                for (int i = 0; i < clients.size(); i++) {
+                    clients.get(i).type("echo at-once-" + i + "-$((7*6))\r");
+                }
+                for (int i = 0; i < clients.size(); i++) {
+                    clients.get(i).awaitOutput("at-once-" + i + "-42", TIMEOUT);
+                }
+                sessions.forEach(session -> api.delete(
+                        "/api/v1/workspaces/" + aliceWorkspace + "/terminal-sessions/" + session, alice));
+            } finally {
+                clients.forEach(TerminalClient::close);
+            }
+        }
+    }
+
+    /** An operator can tell a client that left early from an agent that never answered. */
+    @Test
+    void aConnectionThatEndsBeforeItIsAttachedIsLoggedWithHowFarItGot() throws Exception {
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("rde.gateway.terminal");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            TerminalClient.connect(portal.baseUrl(), aliceWorkspace, origin, null).close();
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (lines.list.stream().noneMatch(line -> line.getFormattedMessage().contains("before it was attached"))
+                    && System.nanoTime() < deadline) {
+                Api.sleep(20);
+            }
+            assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .anySatisfy(line -> assertThat(line)
+                            .contains("terminal connection for workspace " + aliceWorkspace)
+                            .contains("closed before it was attached, while waiting for the ticket"));
+        } finally {
+            logger.detachAppender(lines);
+        }
+    }
+
     @Test
     void aFloodingSessionDoesNotStallAnotherSessionOnTheSameAgent() throws Exception {
         MeterRegistry meters = portal.context().getBean(MeterRegistry.class);

@@ -34,6 +34,7 @@ import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -106,8 +107,45 @@ final class TerminalWebSocketHandler {
         }
     }
 
+    /**
+     * How far a connection got before it was attached, for the one line logged when it ends
+     * before that without a reason already logged (the client left, or something failed): an
+     * operator can then tell a user who closed the tab from an agent that never answered.
+     */
+    private static final class Progress {
+        private final long startedAt = System.nanoTime();
+        private volatile String stage = "waiting for the ticket";
+        private volatile boolean told; // attached, or its end is logged already
+
+        void at(String next) {
+            stage = next;
+        }
+
+        void told() {
+            told = true;
+        }
+
+        void ended(String workspaceId, String clientIp, SignalType signal) {
+            if (!told) {
+                String how = switch (signal) {
+                    case ON_COMPLETE -> "closed";
+                    case ON_ERROR -> "failed";
+                    default -> "cancelled";
+                };
+                log.info("terminal connection for workspace {} from {} {} before it was attached, while {} ({} ms)",
+                        workspaceId, clientIp, how, stage, (System.nanoTime() - startedAt) / 1_000_000);
+            }
+        }
+    }
+
     /** @param workspaceId from the path; {@code clientIp} as decided before the upgrade */
     Mono<Void> handle(WebSocketSession ws, String workspaceId, String clientIp) {
+        Progress progress = new Progress();
+        return handle(ws, workspaceId, clientIp, progress)
+                .doFinally(signal -> progress.ended(workspaceId, clientIp, signal));
+    }
+
+    private Mono<Void> handle(WebSocketSession ws, String workspaceId, String clientIp, Progress progress) {
         // Raw (still percent-encoded) values, decoded one by one: a malformed query must not throw here.
         Map<String, String> query = UriComponentsBuilder.fromUri(ws.getHandshakeInfo().getUri()).build()
                 .getQueryParams().toSingleValueMap();
@@ -115,7 +153,7 @@ final class TerminalWebSocketHandler {
         if (query.containsKey("ticket")) {
             Request request = Request.of(decode(query.get("ticket")), decode(query.get("command")),
                     decode(query.get("session")), query.get("cols"), query.get("rows"));
-            return serve(ws, workspaceId, clientIp, request, inbound);
+            return serve(ws, workspaceId, clientIp, request, inbound, progress);
         }
         return inbound
                 .timeout(Mono.delay(authTimeout), first -> Mono.never())
@@ -125,12 +163,13 @@ final class TerminalWebSocketHandler {
                     }
                     Request request = auth(first.get());
                     if (request == null) {
-                        return refuse(ws, workspaceId, clientIp, null, "no ticket in the first message").flux();
+                        return refuse(ws, workspaceId, clientIp, null, "no ticket in the first message", progress).flux();
                     }
-                    return serve(ws, workspaceId, clientIp, request, all.skip(1)).flux();
+                    return serve(ws, workspaceId, clientIp, request, all.skip(1), progress).flux();
                 })
                 .onErrorResume(TimeoutException.class,
-                        e -> refuse(ws, workspaceId, clientIp, null, "no ticket within " + authTimeout.toSeconds() + "s"))
+                        e -> refuse(ws, workspaceId, clientIp, null, "no ticket within " + authTimeout.toSeconds() + "s",
+                                progress))
                 .then();
     }
 
@@ -151,31 +190,39 @@ final class TerminalWebSocketHandler {
     }
 
     private Mono<Void> serve(WebSocketSession ws, String workspaceId, String clientIp, Request request,
-                             Flux<Inbound> inbound) {
+                             Flux<Inbound> inbound, Progress progress) {
+        progress.at("redeeming the ticket");
         return Mono.fromCallable(() -> tickets.redeem(request.ticket(), workspaceId))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(redemption -> {
                     if (redemption instanceof TerminalTickets.Refused refused) {
-                        return refuse(ws, workspaceId, clientIp, refused.user(), refused.reason());
+                        return refuse(ws, workspaceId, clientIp, refused.user(), refused.reason(), progress);
                     }
                     TerminalTickets.Holder holder = ((TerminalTickets.Accepted) redemption).holder();
-                    return open(ws, holder, clientIp, request, inbound);
+                    return open(ws, holder, clientIp, request, inbound, progress);
                 });
     }
 
-    private Mono<Void> refuse(WebSocketSession ws, String workspaceId, String clientIp, String user, String reason) {
+    private Mono<Void> refuse(WebSocketSession ws, String workspaceId, String clientIp, String user, String reason,
+                              Progress progress) {
+        progress.told();
         log.warn("terminal ticket for workspace {} from {} refused: {}", workspaceId, clientIp, reason);
         return audit.record(new TerminalTicketRefusedEvent(workspaceId, user, reason), user, clientIp)
                 .then(exit(ws, null, "ticket refused", CloseStatus.POLICY_VIOLATION));
     }
 
     private Mono<Void> open(WebSocketSession ws, TerminalTickets.Holder holder, String clientIp, Request request,
-                            Flux<Inbound> inbound) {
+                            Flux<Inbound> inbound, Progress progress) {
+        progress.at("waiting for the agent to open the channel");
         return toolCommand(holder, request.command())
                 .flatMap(command -> Mono.fromFuture(() -> broker.openTerminal(holder.clusterId(), holder.workspaceId(),
                         holder.user(), command, request.cols(), request.rows(), request.session())))
-                .flatMap(channel -> relay(ws, channel, holder, clientIp, request, inbound))
+                .flatMap(channel -> {
+                    progress.at("waiting for the agent to attach the session");
+                    return relay(ws, channel, holder, clientIp, request, inbound, progress);
+                })
                 .onErrorResume(e -> unwrap(e) instanceof ChannelUnavailableException, e -> {
+                    progress.told();
                     log.info("terminal for workspace {} ({}) not opened: {}", holder.workspaceId(), holder.user(),
                             unwrap(e).getMessage());
                     return exit(ws, null, unwrap(e).getMessage(), CloseStatus.NORMAL);
@@ -200,7 +247,7 @@ final class TerminalWebSocketHandler {
     }
 
     private Mono<Void> relay(WebSocketSession ws, AgentChannel channel, TerminalTickets.Holder holder, String clientIp,
-                             Request request, Flux<Inbound> inbound) {
+                             Request request, Flux<Inbound> inbound, Progress progress) {
         String connectionId = UUID.randomUUID().toString();
         Instant openedAt = clock.instant();
         AtomicReference<String> sessionId = new AtomicReference<>();
@@ -218,6 +265,7 @@ final class TerminalWebSocketHandler {
                     }
                     return switch (frame.getBodyCase()) {
                         case READY -> {
+                            progress.told();
                             sessionId.set(frame.getReady().getSessionId());
                             log.info("terminal session {} of workspace {} attached for {} from {}", sessionId.get(),
                                     holder.workspaceId(), holder.user(), clientIp);
