@@ -135,11 +135,23 @@ public final class TerminalBench {
     static void echo() throws Exception {
         int warm = 500;
         int count = 2000;
+        // RDE_BENCH_ECHO_WARMUP_SECONDS: keep typing that long before measuring, so that the portal,
+        // the agent and the client are compiled (C2) the way a portal that has run a while is.
+        int warmSeconds = Integer.parseInt(System.getenv().getOrDefault("RDE_BENCH_ECHO_WARMUP_SECONDS", "0"));
         long[] ours;
         try (Ws ws = Ws.open(HTTP, portal.baseUrl(), workspace, ticket())) {
             ws.awaitReady();
             ws.rawCat();
             ws.roundTrips(warm);
+            long warmUntil = System.nanoTime() + Duration.ofSeconds(warmSeconds).toNanos();
+            int warmed = 0;
+            while (System.nanoTime() < warmUntil) {
+                ws.roundTrips(100);
+                warmed += 100;
+            }
+            if (warmSeconds > 0) {
+                System.out.printf("echo: %d more warm-up round trips over %d s before measuring%n", warmed, warmSeconds);
+            }
             ours = ws.roundTrips(count);
             ws.deleteSession();
         }
@@ -149,6 +161,10 @@ public final class TerminalBench {
             DirectPty d = new DirectPty(pty);
             d.rawCat();
             d.roundTrips(warm);
+            long warmUntil = System.nanoTime() + Duration.ofSeconds(warmSeconds).toNanos();
+            while (System.nanoTime() < warmUntil) {
+                d.roundTrips(100);
+            }
             base = d.roundTrips(count);
         } finally {
             pty.close();
