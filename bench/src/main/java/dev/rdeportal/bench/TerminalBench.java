@@ -135,9 +135,11 @@ public final class TerminalBench {
     static void echo() throws Exception {
         int warm = 500;
         int count = 2000;
-        // RDE_BENCH_ECHO_WARMUP_SECONDS: keep typing that long before measuring, so that the portal,
-        // the agent and the client are compiled (C2) the way a portal that has run a while is.
-        int warmSeconds = Integer.parseInt(System.getenv().getOrDefault("RDE_BENCH_ECHO_WARMUP_SECONDS", "0"));
+        // Keep typing for RDE_BENCH_ECHO_WARMUP_SECONDS (default 60) before measuring, so that the portal,
+        // the agent and the client are compiled (C2) as in a portal that has run a while: measured 10-20 s
+        // after start, the chain's C2 threads took about a core and the echo added some 1.1 ms more at
+        // p50 (bench/RESULTS.md, "Terminals: 64 KiB frames (1.5), a warm echo"). 0: the cold figure.
+        int warmSeconds = Integer.parseInt(System.getenv().getOrDefault("RDE_BENCH_ECHO_WARMUP_SECONDS", "60"));
         long[] ours;
         try (Ws ws = Ws.open(HTTP, portal.baseUrl(), workspace, ticket())) {
             ws.awaitReady();
@@ -149,9 +151,8 @@ public final class TerminalBench {
                 ws.roundTrips(100);
                 warmed += 100;
             }
-            if (warmSeconds > 0) {
-                System.out.printf("echo: %d more warm-up round trips over %d s before measuring%n", warmed, warmSeconds);
-            }
+            System.out.printf("echo: %d more warm-up round trips over %d s before measuring "
+                    + "(RDE_BENCH_ECHO_WARMUP_SECONDS; 0 measures a cold chain)%n", warmed, warmSeconds);
             ours = ws.roundTrips(count);
             ws.deleteSession();
         }
