@@ -135,11 +135,24 @@ public final class TerminalBench {
     static void echo() throws Exception {
         int warm = 500;
         int count = 2000;
+        // Keep typing for RDE_BENCH_ECHO_WARMUP_SECONDS (default 60) before measuring, so that the portal,
+        // the agent and the client are compiled (C2) as in a portal that has run a while: measured 10-20 s
+        // after start, the chain's C2 threads took about a core and the echo added some 1.1 ms more at
+        // p50 (bench/RESULTS.md, "Terminals: 64 KiB frames (1.5), a warm echo"). 0: the cold figure.
+        int warmSeconds = Integer.parseInt(System.getenv().getOrDefault("RDE_BENCH_ECHO_WARMUP_SECONDS", "60"));
         long[] ours;
         try (Ws ws = Ws.open(HTTP, portal.baseUrl(), workspace, ticket())) {
             ws.awaitReady();
             ws.rawCat();
             ws.roundTrips(warm);
+            long warmUntil = System.nanoTime() + Duration.ofSeconds(warmSeconds).toNanos();
+            int warmed = 0;
+            while (System.nanoTime() < warmUntil) {
+                ws.roundTrips(100);
+                warmed += 100;
+            }
+            System.out.printf("echo: %d more warm-up round trips over %d s before measuring "
+                    + "(RDE_BENCH_ECHO_WARMUP_SECONDS; 0 measures a cold chain)%n", warmed, warmSeconds);
             ours = ws.roundTrips(count);
             ws.deleteSession();
         }
@@ -149,6 +162,10 @@ public final class TerminalBench {
             DirectPty d = new DirectPty(pty);
             d.rawCat();
             d.roundTrips(warm);
+            long warmUntil = System.nanoTime() + Duration.ofSeconds(warmSeconds).toNanos();
+            while (System.nanoTime() < warmUntil) {
+                d.roundTrips(100);
+            }
             base = d.roundTrips(count);
         } finally {
             pty.close();

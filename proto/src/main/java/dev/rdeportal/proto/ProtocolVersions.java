@@ -6,7 +6,7 @@ import dev.rdeportal.proto.v1.ProtocolVersion;
 public final class ProtocolVersions {
 
     public static final int MAJOR = 1;
-    public static final int MINOR = 4;
+    public static final int MINOR = 5;
 
     /**
      * Flow-control credit of a channel stream, per direction (since 1.1): data bytes a sender may
@@ -54,6 +54,28 @@ public final class ProtocolVersions {
 
     /** The first minor version that publishes apps (PUBLISH operations, preview channels to a published app). */
     public static final int PUBLISH_MINOR = 4;
+
+    /**
+     * 1.5: the first minor whose gateway offers terminal output frames larger than
+     * {@link #CHANNEL_MAX_FRAME_BYTES}, in {@code OpenChannel.max_frame_bytes}.
+     */
+    public static final int TERMINAL_FRAME_MINOR = 5;
+
+    /**
+     * 1.5: the largest terminal output frame (agent → gateway) a gateway may offer, as previews have
+     * since 1.3. Each frame is a gRPC message, a TLS record run and a WebSocket message, so four
+     * times fewer of them per MiB of a flood.
+     */
+    public static final int TERMINAL_MAX_FRAME_BYTES = 64 * 1024;
+
+    /**
+     * 1.5: the largest data frame an agent sends on a terminal channel whose {@code OpenChannel}
+     * offered {@code offered} bytes: 16 KiB when nothing was offered (a gateway before 1.5), never
+     * more than {@link #TERMINAL_MAX_FRAME_BYTES}, never less than 16 KiB.
+     */
+    public static int terminalFrameBytes(int offered) {
+        return offered <= CHANNEL_MAX_FRAME_BYTES ? CHANNEL_MAX_FRAME_BYTES : Math.min(offered, TERMINAL_MAX_FRAME_BYTES);
+    }
 
     /** Metadata keys that carry the agent credential on every call but {@code Join}. */
     public static final String AGENT_ID_HEADER = "rde-agent-id";

@@ -52,6 +52,7 @@ final class ChannelStream implements ClientResponseObserver<ChannelFrame, Channe
     private final String channelId;
     private final TerminalSession session;
     private final Executor threads;
+    private final int maxFrameBytes;
     private final int outboxCapacity;
     private final Object credit = new Object();
     // Input for the writer thread, in order; guarded by itself, like writing and inputClosed.
@@ -65,10 +66,15 @@ final class ChannelStream implements ClientResponseObserver<ChannelFrame, Channe
     private long queuedInputBytes; // guarded by credit
     private long pendingAck; // input written, not yet acknowledged; guarded by credit
 
-    ChannelStream(String channelId, TerminalSession session, Executor threads, int bufferBytes) {
+    /**
+     * @param maxFrameBytes the largest output frame the gateway takes: 16 KiB, or (1.5) what its
+     *                      {@code OpenChannel.max_frame_bytes} offered, see {@link ProtocolVersions#terminalFrameBytes}
+     */
+    ChannelStream(String channelId, TerminalSession session, Executor threads, int bufferBytes, int maxFrameBytes) {
         this.channelId = channelId;
         this.session = session;
         this.threads = threads;
+        this.maxFrameBytes = maxFrameBytes;
         // Live output (bounded by awaitCredit), the replay, and acknowledgements of input frames.
         this.outboxCapacity = MAX_QUEUED_FRAMES + bufferBytes / ProtocolVersions.CHANNEL_MAX_FRAME_BYTES + 1
                 + MAX_INPUT_FRAMES + 16;
@@ -267,20 +273,25 @@ final class ChannelStream implements ClientResponseObserver<ChannelFrame, Channe
         offer(ChannelFrame.newBuilder().setReady(ChannelReady.newBuilder().setSessionId(sessionId)).build());
     }
 
-    /** The buffered output; sent at once (it is bounded by the buffer size) but counted against the credit. */
-    void sendReplay(byte[] replay) {
-        for (int at = 0; at < replay.length; at += ProtocolVersions.CHANNEL_MAX_FRAME_BYTES) {
-            int end = Math.min(replay.length, at + ProtocolVersions.CHANNEL_MAX_FRAME_BYTES);
-            sendData(replay, at, end - at);
-        }
+    /** The largest output frame this client's gateway takes. */
+    int maxFrameBytes() {
+        return maxFrameBytes;
     }
 
-    /** Copies {@code length} bytes of {@code bytes} from {@code offset} into a data frame. */
+    /** The buffered output; sent at once (it is bounded by the buffer size) but counted against the credit. */
+    void sendReplay(byte[] replay) {
+        sendData(replay, 0, replay.length);
+    }
+
+    /** Copies {@code length} bytes of {@code bytes} from {@code offset} into data frames of at most {@link #maxFrameBytes}. */
     void sendData(byte[] bytes, int offset, int length) {
-        synchronized (credit) {
-            unacked += ProtocolVersions.channelCost(length);
+        for (int at = offset, end = offset + length; at < end; at += maxFrameBytes) {
+            int size = Math.min(maxFrameBytes, end - at);
+            synchronized (credit) {
+                unacked += ProtocolVersions.channelCost(size);
+            }
+            offer(ChannelFrame.newBuilder().setData(ByteString.copyFrom(bytes, at, size)).build());
         }
-        offer(ChannelFrame.newBuilder().setData(ByteString.copyFrom(bytes, offset, length)).build());
     }
 
     /** Blocks the session's reader while this client has no credit or its queue is full. */

@@ -47,9 +47,15 @@ final class CoalescingReader {
      * size; the new length.
      */
     int gather(byte[] frame, int length) {
+        return gather(frame, length, frame.length);
+    }
+
+    /** As {@link #gather(byte[], int)}, up to {@code limit} bytes of {@code frame}. */
+    int gather(byte[] frame, int length, int limit) {
+        int end = Math.min(limit, frame.length);
         try {
-            while (length < frame.length && in.available() > 0) {
-                int n = in.read(frame, length, frame.length - length);
+            while (length < end && in.available() > 0) {
+                int n = in.read(frame, length, end - length);
                 if (n < 0) {
                     ended = true;
                     break;

@@ -195,7 +195,8 @@ final class TerminalSession {
      * frame: a process that writes fast fills frames, a keystroke's echo leaves at once.
      */
     void pump() {
-        byte[] frame = new byte[ProtocolVersions.CHANNEL_MAX_FRAME_BYTES];
+        // As large as the largest frame a gateway may take (1.5); a client whose gateway takes less gets it split.
+        byte[] frame = new byte[ProtocolVersions.TERMINAL_MAX_FRAME_BYTES];
         try (InputStream output = process.output()) {
             CoalescingReader reader = new CoalescingReader(output);
             int n;
@@ -208,7 +209,7 @@ final class TerminalSession {
                 if (client != null) {
                     client.awaitCredit(this::ending);
                 }
-                n = reader.gather(frame, n);
+                n = reader.gather(frame, n, client == null ? frame.length : client.maxFrameBytes());
                 synchronized (this) {
                     buffer.write(frame, 0, n);
                     if (attached != null) {

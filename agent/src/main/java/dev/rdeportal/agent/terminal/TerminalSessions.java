@@ -4,6 +4,7 @@ import dev.rdeportal.agent.runtime.TerminalProcess;
 import dev.rdeportal.agent.runtime.WorkspacePhase;
 import dev.rdeportal.agent.runtime.WorkspaceRuntime;
 import dev.rdeportal.agent.tunnel.ChannelHandler;
+import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.ChannelKind;
 import dev.rdeportal.proto.v1.ChannelRefused;
 import dev.rdeportal.proto.v1.CloseTerminalSession;
@@ -137,7 +138,8 @@ public final class TerminalSessions implements ChannelHandler, AutoCloseable {
             }
             session = found.get();
         }
-        ChannelStream stream = new ChannelStream(request.getChannelId(), session, threads, config.bufferBytes());
+        ChannelStream stream = new ChannelStream(request.getChannelId(), session, threads, config.bufferBytes(),
+                ProtocolVersions.terminalFrameBytes(request.getMaxFrameBytes()));
         stream.dial(gateway);
         if (!session.attach(stream, (int) request.getCols(), (int) request.getRows())) {
             stream.close(dev.rdeportal.proto.v1.ChannelClose.newBuilder().setReason("the terminal session has ended").build());

@@ -1,5 +1,6 @@
 package dev.rdeportal.gateway.channel;
 
+import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.AgentMessage;
 import dev.rdeportal.proto.v1.ChannelFrame;
 import dev.rdeportal.proto.v1.ChannelKind;
@@ -140,6 +141,11 @@ public final class ChannelBroker {
         if (link.protocolMinor() < minMinor) {
             return CompletableFuture.failedFuture(new ChannelUnavailableException(
                     "the workspace's agent is too old for " + what + " (protocol 1." + link.protocolMinor() + ")"));
+        }
+        if (request.getKind() == ChannelKind.CHANNEL_KIND_TERMINAL
+                && link.protocolMinor() >= ProtocolVersions.TERMINAL_FRAME_MINOR) {
+            // 1.5: output in frames of up to 64 KiB; older agents do not know the field and keep 16 KiB.
+            request.setMaxFrameBytes(ProtocolVersions.TERMINAL_MAX_FRAME_BYTES);
         }
         String channelId = ids.get();
         String workspaceId = request.getWorkspaceId();

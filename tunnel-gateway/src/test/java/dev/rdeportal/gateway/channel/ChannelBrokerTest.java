@@ -18,6 +18,7 @@ import dev.rdeportal.proto.v1.ChannelKind;
 import dev.rdeportal.proto.v1.ChannelOpen;
 import dev.rdeportal.proto.v1.ChannelRefused;
 import dev.rdeportal.proto.v1.GatewayMessage;
+import dev.rdeportal.proto.v1.HttpRequestHead;
 import dev.rdeportal.proto.v1.OpenChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -113,6 +114,23 @@ class ChannelBrokerTest {
         assertThat(openGauge()).isEqualTo(1);
         answered.onCompleted();
         assertThat(openGauge()).isZero();
+    }
+
+    @Test
+    void terminalFramesOf64KiBAreOfferedOnlyToAgentsThatNegotiated15() {
+        Link older = new Link("agent-1", 4);
+        broker(older).openTerminal("c1", "w1", "a", "", 80, 24, "");
+        assertThat(older.delivered.get(0).getOpenChannel().getMaxFrameBytes()).isZero();
+        assertThat(ProtocolVersions.terminalFrameBytes(older.delivered.get(0).getOpenChannel().getMaxFrameBytes()))
+                .isEqualTo(16 * 1024);
+
+        Link current = new Link("agent-1", 5);
+        broker(current).openTerminal("c1", "w1", "a", "", 80, 24, "");
+        assertThat(current.delivered.get(0).getOpenChannel().getMaxFrameBytes()).isEqualTo(64 * 1024);
+
+        // Previews keep their own frame size (1.3); the field is for terminals only.
+        broker(current).openPreview("c1", "w1", "a", 8080, HttpRequestHead.newBuilder().setMethod("GET").build());
+        assertThat(current.delivered.get(1).getOpenChannel().getMaxFrameBytes()).isZero();
     }
 
     @Test

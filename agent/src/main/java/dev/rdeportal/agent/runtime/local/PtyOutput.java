@@ -45,7 +45,13 @@ final class PtyOutput extends FilterInputStream {
     private final IntSupplier masterFd;
     private final boolean nonBlocking;
     private final Memory pollfd = new Memory(8); // struct pollfd { int fd; short events; short revents; }
+    private static final NativeLong BUFFER_SIZE = new NativeLong(BUFFER_BYTES);
     private Memory buffer; // for direct reads, allocated on the first
+    // Direct reads only, on the one reader thread: output read but not yet returned, at buffer[at].
+    private int at;
+    private int pending;
+    private boolean drained; // the last direct read found nothing ready
+    private boolean ended;
 
     PtyOutput(InputStream pty, IntSupplier masterFd, boolean nonBlocking) {
         super(pty);
@@ -67,32 +73,55 @@ final class PtyOutput extends FilterInputStream {
         if (!nonBlocking) {
             return super.read(bytes, offset, length);
         }
-        if (buffer == null) {
-            buffer = new Memory(BUFFER_BYTES);
-        }
-        int want = Math.min(length, BUFFER_BYTES);
-        while (true) {
+        while (pending == 0) {
+            if (ended) {
+                return -1;
+            }
             int fd = masterFd.getAsInt();
             if (fd < 0) {
                 return super.read(bytes, offset, length); // closed: pty4j answers as it always did
             }
-            try {
-                long n = Poll.read(fd, buffer, new NativeLong(want)).longValue();
-                if (n <= 0) {
-                    return -1; // as pty4j: the end of output
-                }
-                buffer.read(0, bytes, offset, (int) n);
-                return (int) n;
-            } catch (LastErrorException e) {
-                int errno = e.getErrorCode();
-                if (errno == EIO || errno == EBADF) {
-                    return -1; // Linux: the process side is gone (the normal end), or the master was closed
-                }
-                if (errno != EAGAIN && errno != EINTR) {
-                    throw new IOException("terminal output: errno " + errno, e);
-                }
+            if (drained) {
+                awaitOutput(fd); // the last read found nothing: wait before reading again
             }
-            awaitOutput(fd);
+            fill(fd);
+        }
+        int n = Math.min(length, pending);
+        buffer.read(at, bytes, offset, n);
+        at += n;
+        pending -= n;
+        return n;
+    }
+
+    /**
+     * One non-blocking read of the master into {@link #buffer}: sets {@link #pending}, or
+     * {@link #drained} when nothing was ready, or {@link #ended}. errno comes from JNA's copy
+     * ({@link Native#getLastError}), not a {@link LastErrorException}: a read that would block is
+     * the normal end of every burst of output, and an exception with its stack trace cost more
+     * than the read.
+     */
+    private void fill(int fd) throws IOException {
+        if (buffer == null) {
+            buffer = new Memory(BUFFER_BYTES);
+        }
+        long n = Poll.read(fd, buffer, BUFFER_SIZE).longValue();
+        drained = false;
+        if (n > 0) {
+            at = 0;
+            pending = (int) n;
+            return;
+        }
+        if (n == 0) {
+            ended = true; // as pty4j: the end of output
+            return;
+        }
+        int errno = Native.getLastError();
+        if (errno == EAGAIN || errno == EINTR) {
+            drained = errno == EAGAIN;
+        } else if (errno == EIO || errno == EBADF) {
+            ended = true; // Linux: the process side is gone (the normal end), or the master was closed
+        } else {
+            throw new IOException("terminal output: errno " + errno);
         }
     }
 
@@ -103,15 +132,27 @@ final class PtyOutput extends FilterInputStream {
         Poll.poll(pollfd, ONE, WAIT_MILLIS); // a hang-up or an error wakes it too; the read then tells
     }
 
+    /**
+     * Direct reads: what the last read left, or else what one non-blocking read gets now (kept for
+     * the next {@link #read}); 1 at the end, so that the reader reads it. One syscall per chunk of
+     * output either way, where asking with a {@code poll} first cost two.
+     */
     @Override
     public int available() throws IOException {
         int buffered = super.available(); // throws once the PTY is closed
         if (buffered > 0) {
             return buffered;
         }
+        if (pending > 0 || ended) {
+            return Math.max(pending, 1);
+        }
         int fd = masterFd.getAsInt();
         if (fd < 0) {
             return 0;
+        }
+        if (nonBlocking) {
+            fill(fd);
+            return pending > 0 || ended ? Math.max(pending, 1) : 0;
         }
         // The fd is read without pty4j's lock: a close racing this poll makes its answer wrong,
         // never harmful, since the read that follows goes through pty4j and sees the close.
@@ -139,7 +180,8 @@ final class PtyOutput extends FilterInputStream {
 
         static native int poll(Pointer fds, NativeLong nfds, int timeout);
 
-        static native NativeLong read(int fd, Pointer buffer, NativeLong count) throws LastErrorException;
+        /** -1 with errno in {@link Native#getLastError} when nothing is ready (EAGAIN) or the terminal is gone. */
+        static native NativeLong read(int fd, Pointer buffer, NativeLong count);
 
         private static boolean bind() {
             try {
