@@ -6,7 +6,7 @@ import dev.rdeportal.proto.v1.ProtocolVersion;
 public final class ProtocolVersions {
 
     public static final int MAJOR = 1;
-    public static final int MINOR = 4;
+    public static final int MINOR = 5;
 
     /**
      * Flow-control credit of a channel stream, per direction (since 1.1): data bytes a sender may
@@ -54,6 +54,9 @@ public final class ProtocolVersions {
 
     /** The first minor version that publishes apps (PUBLISH operations, preview channels to a published app). */
     public static final int PUBLISH_MINOR = 4;
+
+    /** 1.5: the first minor version with spare preview streams ({@code ChannelOpen.spare}, {@code ChannelFrame.request}). */
+    public static final int SPARE_PREVIEW_MINOR = 5;
 
     /** Metadata keys that carry the agent credential on every call but {@code Join}. */
     public static final String AGENT_ID_HEADER = "rde-agent-id";
