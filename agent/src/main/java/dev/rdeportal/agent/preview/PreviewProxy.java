@@ -117,6 +117,9 @@ public final class PreviewProxy implements AutoCloseable {
             spareGateway = protocolMinor >= ProtocolVersions.SPARE_PREVIEW_MINOR && spareCount > 0 ? gateway : null;
         }
         dropSpares();
+        if (protocolMinor >= ProtocolVersions.SPARE_PREVIEW_MINOR && spareCount > 0) {
+            log.info("keeping {} spare preview streams open (protocol 1.{})", spareCount, protocolMinor);
+        }
         topUpSpares();
     }
 

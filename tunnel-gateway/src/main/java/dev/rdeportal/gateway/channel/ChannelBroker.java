@@ -61,6 +61,8 @@ public final class ChannelBroker {
     private final AtomicInteger openChannels = new AtomicInteger();
     private final Counter bytesIn;
     private final Counter bytesOut;
+    private final Counter previewsOnSpares;
+    private final Counter previewsAsked;
 
     private record Pending(String agentId, CompletableFuture<AgentChannel> channel) {
     }
@@ -85,6 +87,10 @@ public final class ChannelBroker {
         // "in" flows into the workspace (keystrokes), "out" comes out of it (what the terminal shows).
         bytesIn = Counter.builder("rde.tunnel.bytes").description("bytes relayed through channels")
                 .tag("direction", "in").tag("kind", "terminal").baseUnit("bytes").register(meters);
+        previewsOnSpares = Counter.builder("rde.tunnel.preview.opens").description("preview channels opened")
+                .tag("via", "spare").register(meters);
+        previewsAsked = Counter.builder("rde.tunnel.preview.opens").description("preview channels opened")
+                .tag("via", "control").register(meters);
         bytesOut = Counter.builder("rde.tunnel.bytes").description("bytes relayed through channels")
                 .tag("direction", "out").tag("kind", "terminal").baseUnit("bytes").register(meters);
     }
@@ -150,6 +156,7 @@ public final class ChannelBroker {
                                                                OpenChannel.Builder request) {
         Optional<? extends AgentLink> agent = agents.apply(clusterId);
         if (agent.isEmpty() || agent.get().protocolMinor() < ProtocolVersions.SPARE_PREVIEW_MINOR) {
+            previewsAsked.increment();
             return open(clusterId, minMinor, what, request);
         }
         AgentLink link = agent.get();
@@ -167,6 +174,7 @@ public final class ChannelBroker {
             if (claimed == null) {
                 continue; // ended meanwhile
             }
+            previewsOnSpares.increment();
             claimed.orTimeout(openTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((c, e) -> {
                 if (e != null && unwrap(e) instanceof TimeoutException) {
                     spare.fail(io.grpc.Status.DEADLINE_EXCEEDED.withDescription("no answer to preview " + channelId));
@@ -178,6 +186,7 @@ public final class ChannelBroker {
                 }
                 Throwable cause = unwrap(e);
                 if (cause instanceof AgentChannel.SpareLost) {
+                    previewsAsked.increment();
                     return open(clusterId, minMinor, what, request);
                 }
                 if (cause instanceof TimeoutException) {
@@ -189,6 +198,7 @@ public final class ChannelBroker {
                 return CompletableFuture.<AgentChannel>failedFuture(cause);
             }).thenCompose(Function.identity());
         }
+        previewsAsked.increment();
         return open(clusterId, minMinor, what, request);
     }
 
