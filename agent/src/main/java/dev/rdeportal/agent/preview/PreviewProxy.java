@@ -143,19 +143,19 @@ public final class PreviewProxy implements AutoCloseable {
     private void topUpSpares() {
         while (true) {
             Channel gateway;
-            long generation;
+            PreviewStream spare;
             synchronized (spareLock) {
                 gateway = spareGateway;
-                generation = spareGeneration;
+                long generation = spareGeneration;
                 if (gateway == null || spares.size() >= spareCount || streams.size() >= maxStreams) {
                     return;
                 }
+                PreviewStream[] self = new PreviewStream[1];
+                spare = new PreviewStream("spare-" + spareIds.incrementAndGet(), client,
+                        this::spareTaken, () -> spareEnded(self[0], generation));
+                self[0] = spare;
+                spares.add(spare); // counted before it is dialled, so concurrent top-ups never overshoot
             }
-            PreviewStream[] self = new PreviewStream[1];
-            PreviewStream spare = new PreviewStream("spare-" + spareIds.incrementAndGet(), client,
-                    this::spareTaken, () -> spareEnded(self[0], generation));
-            self[0] = spare;
-            spares.add(spare);
             try {
                 spare.dialSpare(gateway);
             } catch (RuntimeException e) {

@@ -55,7 +55,7 @@ public final class ChannelBroker {
     private final Supplier<String> ids;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Map<String, Reply> replies = new ConcurrentHashMap<>();
-    // 1.5: idle spare preview streams by agent id, oldest first. Guarded by each deque.
+    // 1.5: idle spare preview streams by agent id, oldest first (taken newest first). Guarded by each deque.
     private final Map<String, ArrayDeque<AgentChannel>> spares = new ConcurrentHashMap<>();
     private final AgentChannel.Spares sparePool = new SparePool();
     private final AtomicInteger openChannels = new AtomicInteger();
@@ -164,7 +164,8 @@ public final class ChannelBroker {
         while (idle != null) {
             AgentChannel spare;
             synchronized (idle) {
-                spare = idle.pollFirst();
+                // Newest first: after a reconnect, the spares of the agent's current connection.
+                spare = idle.pollLast();
             }
             if (spare == null) {
                 break;
