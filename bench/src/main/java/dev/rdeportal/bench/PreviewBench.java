@@ -347,10 +347,13 @@ public final class PreviewBench {
     /** How the portal opened the chain's preview channels (1.5: on a spare stream, or asked on the control stream). */
     private static void printPreviewOpens(Setup setup) {
         try {
-            String metrics = run(List.of("curl", "-s", "http://127.0.0.1:" + setup.portalPort + "/actuator/prometheus"));
+            String metrics = run(List.of("curl", "-s", "-w", "\nHTTP %{http_code}",
+                    "http://localhost:" + setup.portalPort + "/actuator/prometheus"));
             String opens = metrics.lines().filter(l -> l.startsWith("rde_tunnel_preview_opens"))
                     .collect(java.util.stream.Collectors.joining("; "));
-            System.out.println("preview channels opened: " + (opens.isEmpty() ? "(not counted by this portal)" : opens));
+            String status = metrics.lines().filter(l -> l.startsWith("HTTP ")).reduce((a, b) -> b).orElse("no answer");
+            System.out.println("preview channels opened: " + (opens.isEmpty()
+                    ? "(not found in /actuator/prometheus, " + status + ")" : opens));
         } catch (Exception e) {
             System.out.println("preview channels opened: unknown (" + e + ")");
         }

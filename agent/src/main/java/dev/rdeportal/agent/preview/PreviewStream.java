@@ -609,7 +609,11 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
         if (ended) {
             return;
         }
-        log.info("preview channel {} (port {} of workspace {}): {}", channelId, port, workspaceId, reason);
+        if (request == null) {
+            log.debug("spare preview stream {}: {}", channelId, reason); // not serving anyone yet
+        } else {
+            log.info("preview channel {} (port {} of workspace {}): {}", channelId, port, workspaceId, reason);
+        }
         offer(ChannelFrame.newBuilder().setClose(ChannelClose.newBuilder().setReason(reason)).build());
         finish();
     }
