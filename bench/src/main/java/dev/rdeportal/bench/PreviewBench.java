@@ -140,6 +140,7 @@ public final class PreviewBench {
             if (which.equals("all") || which.contains("bulk")) {
                 bulk(routes, setup);
             }
+            printPreviewOpens(setup);
             System.out.println("load at end: " + load());
         } finally {
             stopAll();
@@ -340,6 +341,21 @@ public final class PreviewBench {
             Wrk w = wrk(r, 8, WARMUP_SECONDS);
             System.out.printf(Locale.ROOT, "warm-up %-7s %9.0f req/s%n", r.name, w.rps);
             download(r, 200_000_000L);
+        }
+    }
+
+    /** How the portal opened the chain's preview channels (1.5: on a spare stream, or asked on the control stream). */
+    private static void printPreviewOpens(Setup setup) {
+        try {
+            String metrics = run(List.of("curl", "-s", "-w", "\nHTTP %{http_code}",
+                    "http://localhost:" + setup.portalPort + "/actuator/prometheus"));
+            String opens = metrics.lines().filter(l -> l.startsWith("rde_tunnel_preview_opens"))
+                    .collect(java.util.stream.Collectors.joining("; "));
+            String status = metrics.lines().filter(l -> l.startsWith("HTTP ")).reduce((a, b) -> b).orElse("no answer");
+            System.out.println("preview channels opened: " + (opens.isEmpty()
+                    ? "(not found in /actuator/prometheus, " + status + ")" : opens));
+        } catch (Exception e) {
+            System.out.println("preview channels opened: unknown (" + e + ")");
         }
     }
 

@@ -77,6 +77,9 @@ public final class ProtocolVersions {
         return offered <= CHANNEL_MAX_FRAME_BYTES ? CHANNEL_MAX_FRAME_BYTES : Math.min(offered, TERMINAL_MAX_FRAME_BYTES);
     }
 
+    /** 1.5: the first minor version with spare preview streams ({@code ChannelOpen.spare}, {@code ChannelFrame.request}). */
+    public static final int SPARE_PREVIEW_MINOR = 5;
+
     /** Metadata keys that carry the agent credential on every call but {@code Join}. */
     public static final String AGENT_ID_HEADER = "rde-agent-id";
     public static final String AGENT_SECRET_HEADER = "rde-agent-secret";

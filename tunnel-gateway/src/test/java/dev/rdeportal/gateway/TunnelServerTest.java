@@ -112,6 +112,7 @@ class TunnelServerTest {
     private final List<Sent> sent = new CopyOnWriteArrayList<>();
 
     private AgentRegistry registry;
+    private ChannelBroker broker;
     private TunnelService service;
     private TunnelServer server;
     private OperationDispatcher dispatcher;
@@ -159,6 +160,9 @@ class TunnelServerTest {
                 return CompletableFuture.completedFuture(workspaces.values().stream()
                         .filter(w -> w.clusterId().equals(q.clusterId())).toList());
             }
+            if (query instanceof dev.rdeportal.domain.publish.FindPendingPublishOperationsQuery) {
+                return CompletableFuture.completedFuture(List.of()); // agents of 1.4 and later ask on connect
+            }
             if (query instanceof FindWorkspaceQuery q) {
                 return CompletableFuture.completedFuture(Optional.ofNullable(workspaces.get(q.workspaceId())));
             }
@@ -166,7 +170,7 @@ class TunnelServerTest {
         });
 
         registry = new AgentRegistry(meters);
-        ChannelBroker broker = new ChannelBroker(meters, id -> registry.forCluster(id), Duration.ofSeconds(2),
+        broker = new ChannelBroker(meters, id -> registry.forCluster(id), Duration.ofSeconds(2),
                 Duration.ofSeconds(2), () -> UUID.randomUUID().toString());
         credentials = new AgentCredentials(queries, clock, Duration.ofSeconds(60),
                 Duration.ofSeconds(5));
@@ -511,6 +515,55 @@ class TunnelServerTest {
         assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(status.getDescription()).contains("no channel ch-1 is waiting");
         assertThat(meters.get("rde.tunnel.channels.open").gauge().value()).isZero();
+    }
+
+    @Test
+    void a15AgentsSpareStreamCarriesOnePreviewRequestOverTheRealTransport() throws Exception {
+        JoinResponse joined = join(token.encode());
+        AgentStream control = AgentStream.open(stub(joined));
+        control.send(AgentMessage.newBuilder().setHello(hello(joined.getAgentId(), "c1", 1).getHello().toBuilder()
+                .setVersion(ProtocolVersions.current())).build());
+        assertThat(control.next().getWelcome().getVersion().getMinor()).isEqualTo(ProtocolVersions.MINOR);
+
+        BlockingQueue<ChannelFrame> toAgent = new LinkedBlockingQueue<>();
+        BlockingQueue<Status> closed = new LinkedBlockingQueue<>();
+        StreamObserver<ChannelFrame> spare = stub(joined).channel(new StreamObserver<>() {
+            @Override
+            public void onNext(ChannelFrame frame) {
+                toAgent.add(frame);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                closed.add(Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+                closed.add(Status.OK);
+            }
+        });
+        spare.onNext(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId("spare-1").setSpare(true)).build());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (broker.spares(joined.getAgentId()) == 0 && System.nanoTime() < deadline) {
+            sleep(10);
+        }
+        assertThat(broker.spares(joined.getAgentId())).isEqualTo(1);
+
+        CompletableFuture<dev.rdeportal.gateway.channel.AgentChannel> opened = broker.openPreview("c1", "w-1",
+                "alice@example.com", 3000, dev.rdeportal.proto.v1.HttpRequestHead.newBuilder().setMethod("GET")
+                        .setTarget("/").build());
+        ChannelFrame request = poll(toAgent);
+        assertThat(request.hasRequest()).isTrue();
+        assertThat(request.getRequest().getWorkspaceId()).isEqualTo("w-1");
+        assertThat(control.received).as("nothing asked on the control stream").noneMatch(GatewayMessage::hasOpenChannel);
+        spare.onNext(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder()
+                .setChannelId(request.getRequest().getChannelId())).build());
+        assertThat(opened.get(5, TimeUnit.SECONDS).channelId()).isEqualTo(request.getRequest().getChannelId());
+        assertThat(broker.spares(joined.getAgentId())).isZero();
+        assertThat(meters.get("rde.tunnel.channels.open").gauge().value()).isEqualTo(1);
+        spare.onCompleted();
+        assertThat(poll(closed)).isEqualTo(Status.OK);
     }
 
     @Test

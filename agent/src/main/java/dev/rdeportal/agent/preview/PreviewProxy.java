@@ -12,7 +12,9 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -48,10 +50,18 @@ public final class PreviewProxy implements AutoCloseable {
     private final ExecutorService threads;
     private final HttpClient client;
     private final Map<String, PreviewStream> streams = new ConcurrentHashMap<>();
+    // 1.5: spare streams dialled ahead, waiting for a request, on the current gateway connection.
+    private final int spareCount;
+    private final java.util.Set<PreviewStream> spares = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong spareIds = new java.util.concurrent.atomic.AtomicLong();
+    private final Object spareLock = new Object();
+    private Channel spareGateway; // guarded by spareLock; null while spares are off
+    private long spareGeneration; // guarded by spareLock
 
-    private PreviewProxy(WorkspaceRuntime runtime, int maxStreams) {
+    private PreviewProxy(WorkspaceRuntime runtime, int maxStreams, int spareCount) {
         this.runtime = runtime;
         this.maxStreams = maxStreams;
+        this.spareCount = spareCount;
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "rde-preview");
             t.setDaemon(true);
@@ -66,8 +76,20 @@ public final class PreviewProxy implements AutoCloseable {
     }
 
     public static PreviewProxy create(WorkspaceRuntime runtime) {
-        return new PreviewProxy(runtime, 1024);
+        return new PreviewProxy(runtime, 1024, DEFAULT_SPARES);
     }
+
+    /** With {@code spareCount} spare streams (1.5) kept open per gateway connection; 0 turns them off. */
+    static PreviewProxy create(WorkspaceRuntime runtime, int spareCount) {
+        return new PreviewProxy(runtime, 1024, spareCount);
+    }
+
+    /**
+     * Spare preview streams kept open (1.5): a request takes one instead of asking over the control
+     * stream and dialling a stream of its own; each taken spare is replaced at once. Eight cover a
+     * browser's six connections per origin with room for a WebSocket or two.
+     */
+    static final int DEFAULT_SPARES = 8;
 
     /**
      * Sets the system properties the JDK's HTTP client reads once, when its classes load: that it
@@ -81,6 +103,163 @@ public final class PreviewProxy implements AutoCloseable {
         if (!allowed.toLowerCase(java.util.Locale.ROOT).contains("host")) {
             System.setProperty("jdk.httpclient.allowRestrictedHeaders", allowed.isBlank() ? "host" : allowed + ",host");
         }
+    }
+
+    // ---- 1.5: spare streams ----------------------------------------------------------------------
+
+    /**
+     * The control stream was welcomed with {@code protocolMinor}: from 1.5 on, spare streams are
+     * kept open on {@code gateway} until {@link #disconnected}.
+     */
+    public void connected(Channel gateway, int protocolMinor) {
+        synchronized (spareLock) {
+            spareGeneration++;
+            spareGateway = protocolMinor >= ProtocolVersions.SPARE_PREVIEW_MINOR && spareCount > 0 ? gateway : null;
+        }
+        dropSpares();
+        if (protocolMinor >= ProtocolVersions.SPARE_PREVIEW_MINOR && spareCount > 0) {
+            log.info("keeping {} spare preview streams open (protocol 1.{})", spareCount, protocolMinor);
+        }
+        topUpSpares();
+    }
+
+    /** The control stream ended: no more spares on its connection; the idle ones are given up. */
+    public void disconnected() {
+        synchronized (spareLock) {
+            spareGeneration++;
+            spareGateway = null;
+        }
+        dropSpares();
+    }
+
+    private void dropSpares() {
+        for (PreviewStream spare : spares) {
+            spares.remove(spare);
+            spare.abort("the tunnel reconnected");
+        }
+    }
+
+    /** Dials spares until {@link #spareCount} are open on the current connection. */
+    private void topUpSpares() {
+        while (true) {
+            Channel gateway;
+            PreviewStream spare;
+            synchronized (spareLock) {
+                gateway = spareGateway;
+                long generation = spareGeneration;
+                if (gateway == null || spares.size() >= spareCount || streams.size() >= maxStreams) {
+                    return;
+                }
+                PreviewStream[] self = new PreviewStream[1];
+                spare = new PreviewStream("spare-" + spareIds.incrementAndGet(), client,
+                        this::spareTaken, () -> spareEnded(self[0], generation));
+                self[0] = spare;
+                spares.add(spare); // counted before it is dialled, so concurrent top-ups never overshoot
+            }
+            try {
+                spare.dialSpare(gateway);
+            } catch (RuntimeException e) {
+                spares.remove(spare);
+                log.debug("dialling a spare preview stream failed: {}", e.toString());
+                return;
+            }
+        }
+    }
+
+    /** A spare ended without a request (the gateway refused it, or the connection went): dialled again a little later. */
+    private void spareEnded(PreviewStream spare, long generation) {
+        if (!spares.remove(spare)) {
+            return;
+        }
+        synchronized (spareLock) {
+            if (spareGeneration != generation || spareGateway == null) {
+                return;
+            }
+        }
+        try {
+            CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, threads).execute(this::topUpSpares);
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    /** The gateway gave a spare its request (on the transport's thread): served on ours, and the spare replaced. */
+    private void spareTaken(PreviewStream spare, OpenChannel request) {
+        spares.remove(spare);
+        try {
+            threads.execute(() -> {
+                serveOnSpare(spare, request);
+                topUpSpares();
+            });
+        } catch (RejectedExecutionException e) {
+            spare.refuse("agent is shutting down");
+        }
+    }
+
+    private void serveOnSpare(PreviewStream spare, OpenChannel request) {
+        if (request.getKind() != dev.rdeportal.proto.v1.ChannelKind.CHANNEL_KIND_PREVIEW || !request.hasHttp()) {
+            spare.refuse("a spare preview stream carries preview requests only");
+            return;
+        }
+        if (streams.size() >= maxStreams) {
+            spare.refuse("too many previews at once on this agent (" + maxStreams + ")");
+            return;
+        }
+        Optional<Target> target = target(request, spare::refuse);
+        if (target.isEmpty()) {
+            return;
+        }
+        String channelId = request.getChannelId();
+        streams.put(channelId, spare);
+        if (!spare.bind(channelId, target.get().name(), target.get().address(), target.get().port(), request.getHttp(),
+                () -> streams.remove(channelId))) {
+            streams.remove(channelId);
+        }
+    }
+
+    /** Where a preview request goes: a workspace port, or (1.4) a published app. */
+    private record Target(String name, InetSocketAddress address, int port) {
+    }
+
+    private Optional<Target> target(OpenChannel request, Consumer<String> refuse) {
+        if (!request.getPublishId().isEmpty()) {
+            String publishId = request.getPublishId();
+            Optional<PublishState> app;
+            try {
+                app = runtime.published().stream().filter(p -> p.publishId().equals(publishId)).findFirst();
+            } catch (RuntimeException e) {
+                log.warn("published app {}: {}", publishId, e.toString());
+                refuse.accept("the published app cannot be reached: " + e.getMessage());
+                return Optional.empty();
+            }
+            if (app.isEmpty() || app.get().phase() != WorkspacePhase.RUNNING || app.get().endpoint().isEmpty()) {
+                refuse.accept("the published app is not running on this agent"
+                        + app.map(a -> " (" + a.phase().name().toLowerCase() + (a.reason().isEmpty() ? "" : ": " + a.reason()) + ")")
+                        .orElse(""));
+                return Optional.empty();
+            }
+            InetSocketAddress address = endpoint(app.get().endpoint());
+            return Optional.of(new Target(publishId, address, address.getPort()));
+        }
+        Optional<InetSocketAddress> address;
+        try {
+            address = runtime.portAddress(request.getWorkspaceId(), request.getPort());
+        } catch (RuntimeException e) {
+            log.warn("preview of port {} of workspace {}: {}", request.getPort(), request.getWorkspaceId(), e.toString());
+            refuse.accept("the workspace's port " + request.getPort() + " cannot be reached: " + e.getMessage());
+            return Optional.empty();
+        }
+        if (address.isEmpty()) {
+            refuse.accept("workspace " + request.getWorkspaceId() + " is not running here or has no port "
+                    + request.getPort());
+            return Optional.empty();
+        }
+        return Optional.of(new Target(request.getWorkspaceId(), address.get(), request.getPort()));
+    }
+
+    /** Spare streams open now (1.5). */
+    int spares() {
+        return spares.size();
     }
 
     /** Opens a preview channel; never blocks the caller (the control stream's thread). */
@@ -103,54 +282,15 @@ public final class PreviewProxy implements AutoCloseable {
             refuse.accept("too many previews at once on this agent (" + maxStreams + ")");
             return;
         }
-        if (!request.getPublishId().isEmpty()) {
-            openPublished(request, gateway, refuse);
-            return;
-        }
-        Optional<InetSocketAddress> address;
-        try {
-            address = runtime.portAddress(request.getWorkspaceId(), request.getPort());
-        } catch (RuntimeException e) {
-            log.warn("preview of port {} of workspace {}: {}", request.getPort(), request.getWorkspaceId(), e.toString());
-            refuse.accept("the workspace's port " + request.getPort() + " cannot be reached: " + e.getMessage());
-            return;
-        }
-        if (address.isEmpty()) {
-            refuse.accept("workspace " + request.getWorkspaceId() + " is not running here or has no port "
-                    + request.getPort());
+        // A published app's streams (1.4) are keyed by the publish id, so a stopping workspace never
+        // ends them: the app runs apart from it.
+        Optional<Target> target = target(request, refuse);
+        if (target.isEmpty()) {
             return;
         }
         String channelId = request.getChannelId();
-        PreviewStream stream = new PreviewStream(channelId, request.getWorkspaceId(), address.get(), request.getPort(),
-                request.getHttp(), client, () -> streams.remove(channelId));
-        streams.put(channelId, stream);
-        stream.dial(gateway);
-    }
-
-    /**
-     * 1.4: a request to a published app, at the endpoint its runtime reports. Its streams are keyed
-     * by the publish id, so a stopping workspace never ends them: the app runs apart from it.
-     */
-    private void openPublished(OpenChannel request, Channel gateway, Consumer<String> refuse) {
-        String publishId = request.getPublishId();
-        Optional<PublishState> app;
-        try {
-            app = runtime.published().stream().filter(p -> p.publishId().equals(publishId)).findFirst();
-        } catch (RuntimeException e) {
-            log.warn("published app {}: {}", publishId, e.toString());
-            refuse.accept("the published app cannot be reached: " + e.getMessage());
-            return;
-        }
-        if (app.isEmpty() || app.get().phase() != WorkspacePhase.RUNNING || app.get().endpoint().isEmpty()) {
-            refuse.accept("the published app is not running on this agent"
-                    + app.map(a -> " (" + a.phase().name().toLowerCase() + (a.reason().isEmpty() ? "" : ": " + a.reason()) + ")")
-                    .orElse(""));
-            return;
-        }
-        InetSocketAddress address = endpoint(app.get().endpoint());
-        String channelId = request.getChannelId();
-        PreviewStream stream = new PreviewStream(channelId, publishId, address, address.getPort(), request.getHttp(),
-                client, () -> streams.remove(channelId));
+        PreviewStream stream = new PreviewStream(channelId, target.get().name(), target.get().address(),
+                target.get().port(), request.getHttp(), client, () -> streams.remove(channelId));
         streams.put(channelId, stream);
         stream.dial(gateway);
     }
@@ -177,6 +317,7 @@ public final class PreviewProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        disconnected();
         streams.values().forEach(s -> s.abort("agent is shutting down"));
         threads.shutdownNow();
     }

@@ -67,13 +67,16 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
             "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
     private static final Set<String> BODILESS = Set.of("GET", "HEAD", "DELETE", "OPTIONS", "TRACE");
 
-    private final String channelId;
-    private final String workspaceId;
-    private final InetSocketAddress app;
-    private final int port;
-    private final HttpRequestHead request;
+    // Final for a channel asked for on the control stream; set once by bind() on a 1.5 spare.
+    private volatile String channelId;
+    private volatile String workspaceId;
+    private volatile InetSocketAddress app;
+    private volatile int port;
+    private volatile HttpRequestHead request;
     private final HttpClient client;
-    private final Runnable onEnd;
+    private volatile Runnable onEnd;
+    // 1.5: a spare waiting for its request; the request goes to onRequest, once.
+    private volatile java.util.function.BiConsumer<PreviewStream, dev.rdeportal.proto.v1.OpenChannel> onRequest;
     private final Object credit = new Object();
     private final RequestBody requestBody;
     private volatile ClientCallStreamObserver<ChannelFrame> call;
@@ -101,6 +104,22 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
         this.requestBody = new RequestBody(size -> acknowledge(ProtocolVersions.channelCost(size)));
     }
 
+    /**
+     * 1.5: a spare stream, dialled before any request. Its one request (the gateway's first frame)
+     * goes to {@code onRequest}, which must then {@link #bind} or {@link #refuse} it; {@code onEnd}
+     * runs if it ends first.
+     */
+    PreviewStream(String spareId, HttpClient client,
+                  java.util.function.BiConsumer<PreviewStream, dev.rdeportal.proto.v1.OpenChannel> onRequest,
+                  Runnable onEnd) {
+        this.channelId = spareId;
+        this.workspaceId = "";
+        this.client = client;
+        this.onRequest = onRequest;
+        this.onEnd = onEnd;
+        this.requestBody = new RequestBody(size -> acknowledge(ProtocolVersions.channelCost(size)));
+    }
+
     String workspaceId() {
         return workspaceId;
     }
@@ -117,6 +136,46 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
         } else {
             sendRequest();
         }
+    }
+
+    /** 1.5: dials a spare stream and names it one; the gateway keeps it until a request needs it. */
+    void dialSpare(Channel gateway) {
+        AgentTunnelGrpc.newStub(gateway).withExecutor(Runnable::run).channel(this);
+        offer(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId(channelId).setSpare(true)).build());
+    }
+
+    /**
+     * 1.5: this spare takes the request it was given, to {@code app}: accepts it towards the
+     * gateway (ChannelOpen naming the request's channel id) and starts the request to the app.
+     * Returns false if the stream ended meanwhile.
+     */
+    boolean bind(String channelId, String workspaceId, InetSocketAddress app, int port, HttpRequestHead request,
+                 Runnable onEnd) {
+        this.channelId = channelId;
+        this.workspaceId = workspaceId;
+        this.app = app;
+        this.port = port;
+        this.request = request;
+        this.onEnd = onEnd;
+        if (ended) {
+            return false;
+        }
+        offer(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId(channelId)).build());
+        if (request.getWebsocket()) {
+            openWebSocket();
+        } else {
+            sendRequest();
+        }
+        return true;
+    }
+
+    /** 1.5: this spare refuses the request it was given, with {@code reason} (as ChannelRefused would). */
+    void refuse(String reason) {
+        if (ended) {
+            return;
+        }
+        offer(ChannelFrame.newBuilder().setClose(ChannelClose.newBuilder().setReason(reason)).build());
+        finish();
     }
 
     @Override
@@ -423,6 +482,22 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
 
     @Override
     public void onNext(ChannelFrame frame) {
+        java.util.function.BiConsumer<PreviewStream, dev.rdeportal.proto.v1.OpenChannel> waiting = onRequest;
+        if (waiting != null) {
+            // A spare: its first frame must be its one request; anything else ends it.
+            onRequest = null;
+            if (frame.hasRequest()) {
+                waiting.accept(this, frame.getRequest());
+                ClientCallStreamObserver<ChannelFrame> stream = call;
+                if (stream != null && !ended) {
+                    stream.request(1);
+                }
+            } else {
+                log.warn("spare preview stream {}: the gateway sent {} before a request", channelId, frame.getBodyCase());
+                fail("expected a preview request");
+            }
+            return;
+        }
         switch (frame.getBodyCase()) {
             case ACK -> {
                 synchronized (credit) {
@@ -534,7 +609,11 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
         if (ended) {
             return;
         }
-        log.info("preview channel {} (port {} of workspace {}): {}", channelId, port, workspaceId, reason);
+        if (request == null) {
+            log.debug("spare preview stream {}: {}", channelId, reason); // not serving anyone yet
+        } else {
+            log.info("preview channel {} (port {} of workspace {}): {}", channelId, port, workspaceId, reason);
+        }
         offer(ChannelFrame.newBuilder().setClose(ChannelClose.newBuilder().setReason(reason)).build());
         finish();
     }

@@ -38,6 +38,17 @@ public interface ChannelHandler {
     default void workspaceEnded(String workspaceId, String reason) {
     }
 
+    /**
+     * The control stream on {@code gateway} was welcomed with protocol minor {@code protocolMinor}
+     * (1.5: previews keep spare streams open on it). Must not block.
+     */
+    default void connected(Channel gateway, int protocolMinor) {
+    }
+
+    /** The control stream ended: whatever was kept open ahead on its connection is given up. */
+    default void disconnected() {
+    }
+
     /** Until terminals and previews are implemented: every request is refused, with a reason. */
     static ChannelHandler refusingAll() {
         return (request, gateway, refuse) -> refuse.accept(ChannelRefused.newBuilder()

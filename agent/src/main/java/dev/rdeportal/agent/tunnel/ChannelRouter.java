@@ -42,6 +42,18 @@ public final class ChannelRouter implements ChannelHandler {
     }
 
     @Override
+    public void connected(Channel gateway, int protocolMinor) {
+        terminals.connected(gateway, protocolMinor);
+        previews.connected(gateway, protocolMinor);
+    }
+
+    @Override
+    public void disconnected() {
+        terminals.disconnected();
+        previews.disconnected();
+    }
+
+    @Override
     public void workspaceEnded(String workspaceId, String reason) {
         terminals.workspaceEnded(workspaceId, reason);
         previews.workspaceEnded(workspaceId, reason);

@@ -139,6 +139,11 @@ final class ControlSession implements ClientResponseObserver<AgentMessage, Gatew
         heartbeats = scheduler.scheduleAtFixedRate(this::heartbeat, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
         log.info("connected to gateway {} (protocol {}, heartbeat every {} ms)", config.gateway(),
                 ProtocolVersions.format(welcome.getVersion()), intervalMillis);
+        try {
+            channelHandler.connected(gateway, welcome.getVersion().getMinor());
+        } catch (RuntimeException e) {
+            log.warn("channel handler failed on connect: {}", e.toString());
+        }
     }
 
     private void heartbeat() {
@@ -206,7 +211,14 @@ final class ControlSession implements ClientResponseObserver<AgentMessage, Gatew
     }
 
     private void end(Status status) {
-        state.set(State.DONE);
+        State before = state.getAndSet(State.DONE);
+        if (welcomed && before != State.DONE) {
+            try {
+                channelHandler.disconnected();
+            } catch (RuntimeException e) {
+                log.warn("channel handler failed on disconnect: {}", e.toString());
+            }
+        }
         stopHeartbeats();
         OutboundQueue<AgentMessage> queue = outbound;
         if (queue != null) {

@@ -29,6 +29,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,7 @@ class TunnelClientTest {
     private Server server;
     private TunnelClient client;
     private CompletableFuture<ExitStatus> running;
+    private ChannelHandler channelHandler = ChannelHandler.refusingAll();
 
     @BeforeEach
     void startGateway() throws Exception {
@@ -75,7 +78,7 @@ class TunnelClientTest {
         ChannelFactory inProcess = () -> InProcessChannelBuilder.forName(serverName).build();
         OperationJournal journal = OperationJournal.open(dataDir.resolve("operations"), Clock.systemUTC(), OperationJournal.RETENTION);
         client = new TunnelClient(TunnelConfig.of("gateway.test:443", token, "host-1", "test"), inProcess,
-                new CredentialStore(dataDir), runtime, journal, ChannelHandler.refusingAll(),
+                new CredentialStore(dataDir), runtime, journal, channelHandler,
                 ReconnectBackoff.standard(), sleeps::add, Clock.systemUTC(),
                 TunnelClient.workerPool(), TunnelClient.heartbeatScheduler());
         running = CompletableFuture.supplyAsync(client::run);
@@ -161,6 +164,35 @@ class TunnelClientTest {
 
         assertThat(second).isEqualTo(first);
         assertThat(runtime.provisions).hasValue(1);
+    }
+
+    @Test
+    void theChannelHandlerLearnsTheNegotiatedMinorOnEachWelcomeAndTheEndOfEachStream() throws Exception {
+        BlockingQueue<String> calls = new LinkedBlockingQueue<>();
+        channelHandler = new ChannelHandler() {
+            @Override
+            public void open(dev.rdeportal.proto.v1.OpenChannel request, io.grpc.Channel gateway,
+                             java.util.function.Consumer<dev.rdeportal.proto.v1.ChannelRefused> refuse) {
+            }
+
+            @Override
+            public void connected(io.grpc.Channel gateway, int protocolMinor) {
+                calls.add("connected 1." + protocolMinor);
+            }
+
+            @Override
+            public void disconnected() {
+                calls.add("disconnected");
+            }
+        };
+        storeCredential();
+        startAgent(null);
+        gateway.nextHello();
+        assertThat(calls.poll(10, TimeUnit.SECONDS)).isEqualTo("connected 1." + ProtocolVersions.MINOR);
+        gateway.breakStream();
+        assertThat(calls.poll(10, TimeUnit.SECONDS)).isEqualTo("disconnected");
+        gateway.nextHello();
+        assertThat(calls.poll(10, TimeUnit.SECONDS)).isEqualTo("connected 1." + ProtocolVersions.MINOR);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.rdeportal.gateway.channel;
 import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.Ack;
 import dev.rdeportal.proto.v1.ChannelFrame;
+import dev.rdeportal.proto.v1.OpenChannel;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -20,7 +21,11 @@ import reactor.util.concurrent.Queues;
 
 /**
  * The gateway's end of one {@code Channel} stream, as a forward-only state machine
- * {@code AWAITING_OPEN → OPEN → DONE}.
+ * {@code AWAITING_OPEN → OPEN → DONE}, or (1.5, a spare preview stream the agent dialled ahead)
+ * {@code AWAITING_OPEN → SPARE → CLAIMED → OPEN → DONE}: idle in the broker's pool until one
+ * request {@link #claim}s it, which sends the request as the stream's first frame; the agent's
+ * {@code ChannelOpen} naming that request's channel id accepts it, a {@code ChannelClose} refuses.
+ * A spare is claimed at most once, so a stream never carries two requests.
  *
  * <p>Flow control is credit-based (see {@code Ack} in tunnel.proto) on top of gRPC's manual flow
  * control:
@@ -51,7 +56,7 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
     // idle terminal holds a few hundred bytes of it, not an array for the whole window.
     static final int MAX_BUFFERED_FRAMES = ProtocolVersions.PREVIEW_WINDOW_BYTES / 256 + 64;
 
-    enum State { AWAITING_OPEN, OPEN, DONE }
+    enum State { AWAITING_OPEN, SPARE, CLAIMED, OPEN, DONE }
 
     private final String agentId;
     private final ServerCallStreamObserver<ChannelFrame> call;
@@ -60,6 +65,7 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
     private final java.util.concurrent.atomic.AtomicInteger buffered = new java.util.concurrent.atomic.AtomicInteger();
     private final ArrayDeque<ChannelFrame> outbound = new ArrayDeque<>();
     private final Matcher matcher;
+    private final Spares spares;
     private final Runnable onEnd;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
@@ -69,6 +75,7 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
     private long unackedToAgent;
     private Forwarder forwarder;
     private boolean matched;
+    private CompletableFuture<AgentChannel> claim;
 
     /**
      * Matches the first frame's channel id to the request waiting for it; false if none is. Only
@@ -78,10 +85,35 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
         boolean match(String agentId, String channelId, AgentChannel channel);
     }
 
+    /** 1.5: the pool of spare preview streams a channel joins when the agent names it a spare. */
+    interface Spares {
+        /** The stream is idle now; false if the agent already has as many spares as it may. */
+        boolean idle(AgentChannel channel);
+
+        /** The stream ended, claimed or not: it leaves the pool if it is still there. */
+        void gone(AgentChannel channel);
+
+        /** A claimed spare was accepted: it counts as an open channel from now on. */
+        void accepted(AgentChannel channel);
+    }
+
+    /** Thrown (in the claim's future) when a claimed spare ended before the agent answered. */
+    public static final class SpareLost extends RuntimeException {
+        SpareLost() {
+            super("the spare preview stream ended before the agent took the request", null, false, false);
+        }
+    }
+
     AgentChannel(String agentId, ServerCallStreamObserver<ChannelFrame> call, Matcher matcher, Runnable onEnd) {
+        this(agentId, call, matcher, null, onEnd);
+    }
+
+    AgentChannel(String agentId, ServerCallStreamObserver<ChannelFrame> call, Matcher matcher, Spares spares,
+                 Runnable onEnd) {
         this.agentId = agentId;
         this.call = call;
         this.matcher = matcher;
+        this.spares = spares;
         this.onEnd = onEnd;
     }
 
@@ -111,6 +143,29 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
     public void onNext(ChannelFrame frame) {
         State current = state();
         if (current == State.DONE) {
+            return;
+        }
+        if (current == State.AWAITING_OPEN && frame.hasOpen() && frame.getOpen().getSpare()) {
+            synchronized (this) {
+                channelId = frame.getOpen().getChannelId();
+                state = State.SPARE;
+            }
+            if (spares == null || !spares.idle(this)) {
+                fail(Status.RESOURCE_EXHAUSTED.withDescription("no room for another spare preview stream of agent "
+                        + agentId));
+                return;
+            }
+            call.request(1);
+            return;
+        }
+        if (current == State.SPARE) {
+            // An idle spare has nothing to say until it was given a request.
+            fail(Status.FAILED_PRECONDITION.withDescription("a spare preview stream sent "
+                    + frame.getBodyCase() + " before it was given a request"));
+            return;
+        }
+        if (current == State.CLAIMED) {
+            accepted(frame);
             return;
         }
         if (current == State.AWAITING_OPEN) {
@@ -151,6 +206,64 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
             }
         }
         call.request(1);
+    }
+
+    /**
+     * 1.5: gives this spare its one request. Returns null if the spare cannot take it (already
+     * claimed or ended); else a future that completes with this channel once the agent accepted
+     * the request, or fails with a {@link ChannelUnavailableException} carrying the agent's reason,
+     * or with {@link SpareLost} if the stream ended first.
+     */
+    public CompletableFuture<AgentChannel> claim(OpenChannel request) {
+        CompletableFuture<AgentChannel> accepted = new CompletableFuture<>();
+        synchronized (this) {
+            if (state != State.SPARE) {
+                return null;
+            }
+            state = State.CLAIMED;
+            channelId = request.getChannelId();
+            claim = accepted;
+            outbound.add(ChannelFrame.newBuilder().setRequest(request).build());
+        }
+        if (spares != null) {
+            spares.gone(this);
+        }
+        drain();
+        return accepted;
+    }
+
+    /** The agent's answer to the request this spare was given. */
+    private void accepted(ChannelFrame frame) {
+        CompletableFuture<AgentChannel> waiting;
+        boolean accept;
+        synchronized (this) {
+            waiting = claim;
+            accept = frame.hasOpen() && frame.getOpen().getChannelId().equals(channelId);
+            if (accept) {
+                state = State.OPEN;
+                matched = true;
+            }
+        }
+        if (accept) {
+            if (spares != null) {
+                spares.accepted(this);
+            }
+            waiting.complete(this);
+            call.request(1);
+            return;
+        }
+        if (frame.hasClose()) {
+            String reason = frame.getClose().getReason().isEmpty()
+                    ? "the agent refused the preview" : frame.getClose().getReason();
+            log.info("agent {} refused preview {} on a spare stream: {}", agentId, channelId, reason);
+            waiting.completeExceptionally(new ChannelUnavailableException(reason));
+            end(Status.OK);
+            return;
+        }
+        waiting.completeExceptionally(new ChannelUnavailableException("the agent answered a preview request with "
+                + frame.getBodyCase()));
+        fail(Status.FAILED_PRECONDITION.withDescription("expected ChannelOpen for " + channelId + ", got "
+                + frame.getBodyCase()));
     }
 
     @Override
@@ -223,7 +336,7 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
     /** On the transport's ready callback and after every send: writes while the stream is ready. */
     private void drain() {
         synchronized (this) {
-            while (state == State.OPEN && !outbound.isEmpty() && call.isReady()) {
+            while ((state == State.OPEN || state == State.CLAIMED) && !outbound.isEmpty() && call.isReady()) {
                 call.onNext(outbound.poll());
             }
         }
@@ -298,10 +411,14 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
     /** {@code status}: how to end our side; null when the call is already gone. */
     private void end(Status status) {
         boolean wasMatched;
+        State before;
+        CompletableFuture<AgentChannel> waiting;
         synchronized (this) {
             if (state == State.DONE) {
                 return;
             }
+            before = state;
+            waiting = claim;
             state = State.DONE;
             wasMatched = matched;
             outbound.clear();
@@ -320,6 +437,12 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
         // The forwarder is left alone: it stops pulling now that the channel is DONE. Cancelling it
         // would cancel the client's inbound stream, which closes a WebSocket at once, before the
         // relay has told the client why the terminal ended.
+        if (before == State.SPARE && spares != null) {
+            spares.gone(this);
+        }
+        if (waiting != null) {
+            waiting.completeExceptionally(new SpareLost()); // a no-op once answered
+        }
         if (wasMatched) {
             onEnd.run();
         }

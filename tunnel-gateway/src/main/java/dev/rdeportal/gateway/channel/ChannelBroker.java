@@ -16,7 +16,9 @@ import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.rdeportal.proto.ProtocolVersions;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +42,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChannelBroker {
 
+    /**
+     * 1.5: spare preview streams the gateway keeps idle per agent; one beyond is refused
+     * ({@code RESOURCE_EXHAUSTED}), so an agent cannot make the gateway hold streams without end.
+     */
+    public static final int MAX_SPARES_PER_AGENT = 32;
+
     private static final Logger log = LoggerFactory.getLogger("rde.gateway.channel");
 
     private final Function<String, Optional<? extends AgentLink>> agents;
@@ -48,9 +56,14 @@ public final class ChannelBroker {
     private final Supplier<String> ids;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Map<String, Reply> replies = new ConcurrentHashMap<>();
+    // 1.5: idle spare preview streams by agent id, oldest first (taken newest first). Guarded by each deque.
+    private final Map<String, ArrayDeque<AgentChannel>> spares = new ConcurrentHashMap<>();
+    private final AgentChannel.Spares sparePool = new SparePool();
     private final AtomicInteger openChannels = new AtomicInteger();
     private final Counter bytesIn;
     private final Counter bytesOut;
+    private final Counter previewsOnSpares;
+    private final Counter previewsAsked;
 
     private record Pending(String agentId, CompletableFuture<AgentChannel> channel) {
     }
@@ -75,6 +88,10 @@ public final class ChannelBroker {
         // "in" flows into the workspace (keystrokes), "out" comes out of it (what the terminal shows).
         bytesIn = Counter.builder("rde.tunnel.bytes").description("bytes relayed through channels")
                 .tag("direction", "in").tag("kind", "terminal").baseUnit("bytes").register(meters);
+        previewsOnSpares = Counter.builder("rde.tunnel.preview.opens").description("preview channels opened")
+                .tag("via", "spare").register(meters);
+        previewsAsked = Counter.builder("rde.tunnel.preview.opens").description("preview channels opened")
+                .tag("via", "control").register(meters);
         bytesOut = Counter.builder("rde.tunnel.bytes").description("bytes relayed through channels")
                 .tag("direction", "out").tag("kind", "terminal").baseUnit("bytes").register(meters);
     }
@@ -113,7 +130,7 @@ public final class ChannelBroker {
      */
     public CompletableFuture<AgentChannel> openPreview(String clusterId, String workspaceId, String user, int port,
                                                        HttpRequestHead request) {
-        return open(clusterId, 3, "previews", OpenChannel.newBuilder()
+        return openPreviewChannel(clusterId, 3, "previews", OpenChannel.newBuilder()
                 .setWorkspaceId(workspaceId)
                 .setKind(ChannelKind.CHANNEL_KIND_PREVIEW)
                 .setPort(port)
@@ -124,12 +141,110 @@ public final class ChannelBroker {
     /** 1.4: a preview channel to the app published under {@code publishId}, on its agent. */
     public CompletableFuture<AgentChannel> openPublished(String clusterId, String publishId, String user,
                                                          HttpRequestHead request) {
-        return open(clusterId, 4, "published apps", OpenChannel.newBuilder()
+        return openPreviewChannel(clusterId, 4, "published apps", OpenChannel.newBuilder()
                 .setWorkspaceId(publishId)
                 .setPublishId(publishId)
                 .setKind(ChannelKind.CHANNEL_KIND_PREVIEW)
                 .setUser(user)
                 .setHttp(request));
+    }
+
+    /**
+     * A preview channel on one of the agent's spare streams if it speaks 1.5 and has one idle,
+     * else (or if the spare is lost before the agent answers) asked for on the control stream.
+     */
+    private CompletableFuture<AgentChannel> openPreviewChannel(String clusterId, int minMinor, String what,
+                                                               OpenChannel.Builder request) {
+        Optional<? extends AgentLink> agent = agents.apply(clusterId);
+        if (agent.isEmpty() || agent.get().protocolMinor() < ProtocolVersions.SPARE_PREVIEW_MINOR) {
+            previewsAsked.increment();
+            return open(clusterId, minMinor, what, request);
+        }
+        AgentLink link = agent.get();
+        ArrayDeque<AgentChannel> idle = spares.get(link.agentId());
+        while (idle != null) {
+            AgentChannel spare;
+            synchronized (idle) {
+                // Newest first: after a reconnect, the spares of the agent's current connection.
+                spare = idle.pollLast();
+            }
+            if (spare == null) {
+                break;
+            }
+            String channelId = ids.get();
+            CompletableFuture<AgentChannel> claimed = spare.claim(request.setChannelId(channelId).build());
+            if (claimed == null) {
+                continue; // ended meanwhile
+            }
+            previewsOnSpares.increment();
+            claimed.orTimeout(openTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((c, e) -> {
+                if (e != null && unwrap(e) instanceof TimeoutException) {
+                    spare.fail(io.grpc.Status.DEADLINE_EXCEEDED.withDescription("no answer to preview " + channelId));
+                }
+            });
+            return claimed.handle((c, e) -> {
+                if (e == null) {
+                    return CompletableFuture.completedFuture(c);
+                }
+                Throwable cause = unwrap(e);
+                if (cause instanceof AgentChannel.SpareLost) {
+                    previewsAsked.increment();
+                    return open(clusterId, minMinor, what, request);
+                }
+                if (cause instanceof TimeoutException) {
+                    log.warn("agent {} did not take preview {} for workspace {} within {}s", link.agentId(), channelId,
+                            request.getWorkspaceId(), openTimeout.toSeconds());
+                    return CompletableFuture.<AgentChannel>failedFuture(new ChannelUnavailableException(
+                            "the agent did not open the channel within " + openTimeout.toSeconds() + "s"));
+                }
+                return CompletableFuture.<AgentChannel>failedFuture(cause);
+            }).thenCompose(Function.identity());
+        }
+        previewsAsked.increment();
+        return open(clusterId, minMinor, what, request);
+    }
+
+    /** 1.5: idle spare preview streams of an agent (for tests and metrics). */
+    public int spares(String agentId) {
+        ArrayDeque<AgentChannel> idle = spares.get(agentId);
+        if (idle == null) {
+            return 0;
+        }
+        synchronized (idle) {
+            return idle.size();
+        }
+    }
+
+    private final class SparePool implements AgentChannel.Spares {
+
+        @Override
+        public boolean idle(AgentChannel channel) {
+            ArrayDeque<AgentChannel> idle = spares.computeIfAbsent(channel.agentId(), id -> new ArrayDeque<>());
+            synchronized (idle) {
+                if (idle.size() >= MAX_SPARES_PER_AGENT) {
+                    log.warn("agent {} dialled more than {} spare preview streams; refused one", channel.agentId(),
+                            MAX_SPARES_PER_AGENT);
+                    return false;
+                }
+                idle.addLast(channel);
+                return true;
+            }
+        }
+
+        @Override
+        public void gone(AgentChannel channel) {
+            ArrayDeque<AgentChannel> idle = spares.get(channel.agentId());
+            if (idle != null) {
+                synchronized (idle) {
+                    idle.remove(channel);
+                }
+            }
+        }
+
+        @Override
+        public void accepted(AgentChannel channel) {
+            openChannels.incrementAndGet();
+        }
     }
 
     private CompletableFuture<AgentChannel> open(String clusterId, int minMinor, String what, OpenChannel.Builder request) {
@@ -173,7 +288,7 @@ public final class ChannelBroker {
 
     /** An agent dialed a channel stream; the first frame names the channel it answers. */
     public StreamObserver<ChannelFrame> accept(String agentId, ServerCallStreamObserver<ChannelFrame> toAgent) {
-        AgentChannel channel = new AgentChannel(agentId, toAgent, this::match, openChannels::decrementAndGet);
+        AgentChannel channel = new AgentChannel(agentId, toAgent, this::match, sparePool, openChannels::decrementAndGet);
         channel.start();
         return channel;
     }

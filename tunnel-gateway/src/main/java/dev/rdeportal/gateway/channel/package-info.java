@@ -11,6 +11,13 @@
  *                     (matched by id + agent credential; own HTTP/2 stream per channel)
  * </pre>
  *
+ * <p>Previews (1.5): an agent that negotiated 1.5 keeps a few spare channel streams open
+ * ({@code ChannelOpen{spare}}), which wait in the broker's pool for their agent (bounded per
+ * agent). A preview request takes one out and sends its {@code OpenChannel} as the stream's first
+ * frame; the agent accepts it with {@code ChannelOpen(id)} or refuses with {@code ChannelClose}.
+ * So a request skips the control stream and the stream set-up; it still has a stream of its own,
+ * used for nothing else. Without a spare the broker asks on the control stream, as above.
+ *
  * <p>Why credits on top of gRPC flow control: all channel streams of an agent share one HTTP/2
  * connection, and bytes a stream has received but the application has not read count against the
  * connection's window too. A stream stalled behind a slow browser would hold that window and

@@ -185,4 +185,162 @@ class ChannelBrokerTest {
         assertThat(pulled.get()).isEqualTo(window + 4);
         verify(call, never()).onError(any());
     }
+
+    // ---- 1.5: spare preview streams ----------------------------------------------------------------
+
+    private static ChannelFrame spare(String spareId) {
+        return ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId(spareId).setSpare(true)).build();
+    }
+
+    private static dev.rdeportal.proto.v1.HttpRequestHead get(String target) {
+        return dev.rdeportal.proto.v1.HttpRequestHead.newBuilder().setMethod("GET").setTarget(target).build();
+    }
+
+    /** The request a spare was given: the first frame the gateway sent on it. */
+    private static OpenChannel requestOn(ServerCallStreamObserver<ChannelFrame> call) {
+        ArgumentCaptor<ChannelFrame> sent = ArgumentCaptor.forClass(ChannelFrame.class);
+        verify(call, atLeast(1)).onNext(sent.capture());
+        assertThat(sent.getAllValues().get(0).hasRequest()).isTrue();
+        return sent.getAllValues().get(0).getRequest();
+    }
+
+    @Test
+    void aPreviewTakesASpareStreamOfA15AgentWithoutAskingOnTheControlStream() throws Exception {
+        Link agent15 = new Link("agent-1", 5);
+        ChannelBroker broker = broker(agent15);
+        ServerCallStreamObserver<ChannelFrame> call = call();
+        StreamObserver<ChannelFrame> stream = broker.accept("agent-1", call);
+        stream.onNext(spare("spare-1"));
+        assertThat(broker.spares("agent-1")).isEqualTo(1);
+
+        CompletableFuture<AgentChannel> waiting = broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/a"));
+        assertThat(agent15.delivered).isEmpty();
+        assertThat(broker.spares("agent-1")).isZero();
+        OpenChannel request = requestOn(call);
+        assertThat(request.getKind()).isEqualTo(ChannelKind.CHANNEL_KIND_PREVIEW);
+        assertThat(request.getWorkspaceId()).isEqualTo("w1");
+        assertThat(request.getPort()).isEqualTo(3000);
+        assertThat(request.getUser()).isEqualTo("alice@example.com");
+        assertThat(request.getHttp().getTarget()).isEqualTo("/a");
+        assertThat(waiting).isNotDone();
+
+        // Accepted only under the request's own channel id.
+        stream.onNext(open(request.getChannelId()));
+        assertThat(waiting.get(1, TimeUnit.SECONDS)).isSameAs(stream);
+        assertThat(openGauge()).isEqualTo(1);
+
+        // The spare was used up: the next request asks on the control stream.
+        CompletableFuture<AgentChannel> next = broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/b"));
+        assertThat(agent15.delivered).hasSize(1);
+        assertThat(agent15.delivered.get(0).getOpenChannel().getHttp().getTarget()).isEqualTo("/b");
+        assertThat(next).isNotDone();
+        stream.onCompleted();
+        assertThat(openGauge()).isZero();
+    }
+
+    @Test
+    void anAgentBelow15IsAskedOnTheControlStreamEvenWithASpare() {
+        Link agent14 = new Link("agent-1", 4);
+        ChannelBroker broker = broker(agent14);
+        ServerCallStreamObserver<ChannelFrame> call = call();
+        broker.accept("agent-1", call).onNext(spare("spare-1"));
+
+        broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/"));
+        assertThat(agent14.delivered).hasSize(1);
+        assertThat(agent14.delivered.get(0).getOpenChannel().getKind()).isEqualTo(ChannelKind.CHANNEL_KIND_PREVIEW);
+        verify(call, never()).onNext(any());
+        assertThat(broker.spares("agent-1")).isEqualTo(1);
+    }
+
+    @Test
+    void anotherAgentsSpareIsNeverUsed() {
+        Link agent15 = new Link("agent-1", 5);
+        ChannelBroker broker = broker(agent15);
+        ServerCallStreamObserver<ChannelFrame> otherCall = call();
+        broker.accept("agent-2", otherCall).onNext(spare("spare-1"));
+
+        broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/"));
+        verify(otherCall, never()).onNext(any());
+        assertThat(agent15.delivered).hasSize(1);
+        assertThat(broker.spares("agent-2")).isEqualTo(1);
+    }
+
+    @Test
+    void aSpareRefusalIsTheClientsReasonAndAWrongAnswerEndsTheStream() {
+        Link agent15 = new Link("agent-1", 5);
+        ChannelBroker broker = broker(agent15);
+        ServerCallStreamObserver<ChannelFrame> call = call();
+        StreamObserver<ChannelFrame> stream = broker.accept("agent-1", call);
+        stream.onNext(spare("spare-1"));
+        CompletableFuture<AgentChannel> refused = broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/"));
+        stream.onNext(ChannelFrame.newBuilder().setClose(dev.rdeportal.proto.v1.ChannelClose.newBuilder()
+                .setReason("workspace w1 is not running here or has no port 3000")).build());
+        assertThatThrownBy(() -> refused.get(1, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(ChannelUnavailableException.class)
+                .hasMessageContaining("not running here");
+        assertThat(openGauge()).isZero();
+
+        // An answer naming another channel id is not an acceptance.
+        ServerCallStreamObserver<ChannelFrame> call2 = call();
+        StreamObserver<ChannelFrame> stream2 = broker.accept("agent-1", call2);
+        stream2.onNext(spare("spare-2"));
+        CompletableFuture<AgentChannel> wrong = broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/"));
+        stream2.onNext(open("some-other-channel"));
+        assertThatThrownBy(() -> wrong.get(1, TimeUnit.SECONDS)).hasCauseInstanceOf(ChannelUnavailableException.class);
+        verify(call2).onError(argThat(e -> ((StatusRuntimeException) e).getStatus().getCode()
+                == Status.Code.FAILED_PRECONDITION));
+        assertThat(openGauge()).isZero();
+    }
+
+    @Test
+    void aSpareThatSpeaksBeforeItsRequestIsEndedAndLeavesThePool() {
+        ChannelBroker broker = broker(new Link("agent-1", 5));
+        ServerCallStreamObserver<ChannelFrame> call = call();
+        StreamObserver<ChannelFrame> stream = broker.accept("agent-1", call);
+        stream.onNext(spare("spare-1"));
+        stream.onNext(ChannelFrame.newBuilder().setData(ByteString.copyFromUtf8("unasked")).build());
+        verify(call).onError(argThat(e -> ((StatusRuntimeException) e).getStatus().getCode()
+                == Status.Code.FAILED_PRECONDITION));
+        assertThat(broker.spares("agent-1")).isZero();
+    }
+
+    @Test
+    void aSpareLostBeforeItsAnswerFallsBackToTheControlStream() {
+        Link agent15 = new Link("agent-1", 5);
+        ChannelBroker broker = broker(agent15);
+        ServerCallStreamObserver<ChannelFrame> call = call();
+        StreamObserver<ChannelFrame> stream = broker.accept("agent-1", call);
+        stream.onNext(spare("spare-1"));
+        CompletableFuture<AgentChannel> waiting = broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/"));
+        assertThat(agent15.delivered).isEmpty();
+        stream.onError(new RuntimeException("connection reset"));
+        assertThat(agent15.delivered).hasSize(1);
+        OpenChannel asked = agent15.delivered.get(0).getOpenChannel();
+        assertThat(asked.getHttp().getTarget()).isEqualTo("/");
+        StreamObserver<ChannelFrame> dialled = broker.accept("agent-1", call());
+        dialled.onNext(open(asked.getChannelId()));
+        assertThat(waiting).isCompletedWithValue((AgentChannel) dialled);
+    }
+
+    @Test
+    void anAgentCannotParkMoreThanTheLimitOfSpares() {
+        ChannelBroker broker = broker(new Link("agent-1", 5));
+        for (int i = 0; i < ChannelBroker.MAX_SPARES_PER_AGENT; i++) {
+            broker.accept("agent-1", call()).onNext(spare("spare-" + i));
+        }
+        ServerCallStreamObserver<ChannelFrame> oneTooMany = call();
+        broker.accept("agent-1", oneTooMany).onNext(spare("spare-x"));
+        verify(oneTooMany).onError(argThat(e -> ((StatusRuntimeException) e).getStatus().getCode()
+                == Status.Code.RESOURCE_EXHAUSTED));
+        assertThat(broker.spares("agent-1")).isEqualTo(ChannelBroker.MAX_SPARES_PER_AGENT);
+    }
+
+    @Test
+    void aSpareThatEndsIdleLeavesThePool() {
+        ChannelBroker broker = broker(new Link("agent-1", 5));
+        StreamObserver<ChannelFrame> stream = broker.accept("agent-1", call());
+        stream.onNext(spare("spare-1"));
+        stream.onError(new RuntimeException("gone"));
+        assertThat(broker.spares("agent-1")).isZero();
+    }
 }
