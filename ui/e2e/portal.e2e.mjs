@@ -203,6 +203,30 @@ async function main() {
   const ticketAnswers = [];
   const sessionListAnswers = [];
   const previewTicketAnswers = [];
+  // What each terminal socket did, from the browser's side (the ticket's value is never kept), so
+  // that a failed terminal step says whether the browser opened the socket and sent its auth.
+  const socketEvents = [];
+  const started = Date.now();
+  page.on('websocket', (socket) => {
+    if (!socket.url().includes('/terminal')) return;
+    const id = socketEvents.filter((e) => e.startsWith('open')).length + 1;
+    const note = (what) => socketEvents.push(`${what} #${id} at ${Date.now() - started} ms`);
+    note('open');
+    socket.on('framesent', (frame) => {
+      const text = typeof frame.payload === 'string' ? frame.payload : '';
+      if (text.includes('"auth"')) note('auth sent');
+    });
+    socket.on('framereceived', (frame) => {
+      const text = typeof frame.payload === 'string' ? frame.payload : '';
+      try {
+        if (text.startsWith('{')) note(`${JSON.parse(text).type} received`);
+      } catch {
+        note('unreadable control message received');
+      }
+    });
+    socket.on('socketerror', (error) => note(`error ${error}`));
+    socket.on('close', () => note('closed'));
+  });
   page.on('response', (response) => {
     if (response.url().endsWith('/terminal-tickets')) ticketAnswers.push(response.status());
     if (response.url().endsWith('/terminal-sessions')) sessionListAnswers.push(response.status());
@@ -276,7 +300,8 @@ async function main() {
       const terminal = panel.getByRole('group', { name: `Terminal Shell in ${workspaceName}` });
       await terminal.waitFor();
       await panel.locator('[data-state="ready"]').waitFor({ timeout: 30_000 });
-      check(ticketAnswers.length === 1 && ticketAnswers[0] === 200, `ticket answers: ${JSON.stringify(ticketAnswers)}`);
+      check(ticketAnswers.length === 1 && ticketAnswers[0] === 200,
+        `ticket answers: ${JSON.stringify(ticketAnswers)}; terminal sockets: ${socketEvents.join(', ')}`);
       // xterm 6 renders rows into the DOM by default: the screen's text is readable there.
       const rows = terminal.locator('.xterm-rows');
       check((await rows.count()) === 1, 'no DOM renderer rows (.xterm-rows) in the terminal');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/problem';
-import { afterClose, TerminalConnection, ticketFailureIsFinal, type ConnectionStatus, type SocketLike } from './connection';
+import { afterClose, AUTH_RESEND_MS, TerminalConnection, ticketFailureIsFinal, type ConnectionStatus, type SocketLike } from './connection';
 
 class FakeSocket implements SocketLike {
   binaryType = 'blob';
@@ -96,6 +96,36 @@ describe('reconnect decision', () => {
 });
 
 describe('TerminalConnection', () => {
+  it('sends the auth message once more, same ticket, when the portal says nothing for a while', async () => {
+    const { conn, sockets, statuses, timers } = harness();
+    conn.start();
+    await tick();
+    const socket = sockets[0];
+    socket.open();
+    expect(timers.map((t) => t.ms)).toEqual([AUTH_RESEND_MS]);
+    timers[0].fn();
+    expect(socket.sent).toHaveLength(2);
+    expect(socket.sent[1]).toEqual(socket.sent[0]);
+    socket.text({ type: 'ready', session: 'ts-1' });
+    expect(statuses.at(-1)).toEqual({ kind: 'ready', session: 'ts-1' });
+    expect(sockets).toHaveLength(1);
+  });
+
+  it('does not send the auth message again once the portal has answered, nor after the socket closed', async () => {
+    const { conn, sockets, timers } = harness();
+    conn.start();
+    await tick();
+    const socket = sockets[0];
+    socket.open();
+    const resend = timers[0].fn;
+    socket.text({ type: 'ready', session: 'ts-1' });
+    expect(timers).toHaveLength(0);
+    socket.readyState = 3;
+    resend();
+    const auths = socket.sent.filter((m) => typeof m === 'string' && JSON.parse(m).type === 'auth');
+    expect(auths).toHaveLength(1);
+  });
+
   it('authenticates with the ticket, the size and the tool name, then relays bytes', async () => {
     const { conn, sockets, statuses, output } = harness({ command: 'claude' });
     conn.start();

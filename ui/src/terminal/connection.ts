@@ -33,6 +33,15 @@ export interface SocketLike {
 
 const OPEN = 1;
 
+/**
+ * The portal answers the auth message with `ready` or `exit`. Should it say nothing for this long,
+ * the auth message goes once more on the same socket. The portal acts on the first auth message it
+ * receives and ignores any later one, and the ticket stays single-use, so this matters only when
+ * the first never reached it: seen, rarely, on a socket opened at once after a workspace started,
+ * where the portal then waited for a ticket until its auth timeout and the tab had to reconnect.
+ */
+export const AUTH_RESEND_MS = 3_000;
+
 export interface ConnectionOptions {
   /** Requests a fresh one-time ticket. */
   issueTicket(): Promise<string>;
@@ -162,12 +171,23 @@ export class TerminalConnection {
     let exitReceived = false;
     // A re-attach replays the session's buffer: its first bytes repaint the screen (see onOutput).
     let replayPending = false;
+    let authTimer: unknown = null;
+    const answered = () => {
+      if (authTimer !== null) this.clearTimer(authTimer);
+      authTimer = null;
+    };
     socket.onopen = () => {
       const { cols, rows } = this.options.size();
-      socket.send(authMessage(ticket, { session: this.session, command: this.options.command, cols, rows }));
+      const auth = authMessage(ticket, { session: this.session, command: this.options.command, cols, rows });
+      socket.send(auth);
+      authTimer = this.setTimer(() => {
+        authTimer = null;
+        if (this.socket === socket && socket.readyState === OPEN) socket.send(auth);
+      }, AUTH_RESEND_MS);
     };
     socket.onmessage = (event) => {
       if (this.socket !== socket) return;
+      answered();
       if (typeof event.data !== 'string') {
         const bytes = event.data instanceof ArrayBuffer ? new Uint8Array(event.data) : (event.data as Uint8Array);
         this.options.onOutput(bytes, replayPending);
@@ -189,6 +209,7 @@ export class TerminalConnection {
       }
     };
     socket.onclose = () => {
+      answered();
       if (this.socket !== socket) return;
       this.socket = null;
       this.closed(exitReceived);

@@ -44,7 +44,8 @@ class TerminalPostgresTest {
 
     @BeforeAll
     static void start() {
-        portal = PortalHarness.start(TestDatabase.create(), dataDir, true);
+        // A short auth timeout, so that a client that never sends its ticket is refused within the test's patience.
+        portal = PortalHarness.start(TestDatabase.create(), dataDir, true, "--rde.gateway.terminal.auth-timeout=4s");
         api = portal.api();
         origin = portal.baseUrl();
         alice = portal.login("alice@example.com", "alice");
@@ -216,6 +217,15 @@ class TerminalPostgresTest {
             } finally {
                 clients.forEach(TerminalClient::close);
             }
+        }
+    }
+
+    /** A client that opens the socket and never sends its ticket is told so, and the socket ends. */
+    @Test
+    void aConnectionThatNeverSendsItsTicketIsRefusedWhenTheAuthTimeoutEnds() throws Exception {
+        try (TerminalClient silent = TerminalClient.connect(portal.baseUrl(), aliceWorkspace, origin, null)) {
+            JsonNode exit = silent.await("exit", TIMEOUT);
+            assertThat(exit.get("reason").asText()).isEqualTo("ticket refused");
         }
     }
 

@@ -158,6 +158,10 @@ final class TerminalWebSocketHandler {
         return inbound
                 .timeout(Mono.delay(authTimeout), first -> Mono.never())
                 .switchOnFirst((first, all) -> {
+                    if (first.isOnError()) {
+                        // The auth timeout: passed on, so that it is refused (and logged) below.
+                        return Flux.error(first.getThrowable());
+                    }
                     if (!first.hasValue()) {
                         return Flux.empty();
                     }
