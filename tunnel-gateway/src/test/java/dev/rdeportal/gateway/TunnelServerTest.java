@@ -527,22 +527,7 @@ class TunnelServerTest {
 
         BlockingQueue<ChannelFrame> toAgent = new LinkedBlockingQueue<>();
         BlockingQueue<Status> closed = new LinkedBlockingQueue<>();
-        StreamObserver<ChannelFrame> spare = stub(joined).channel(new StreamObserver<>() {
-            @Override
-            public void onNext(ChannelFrame frame) {
-                toAgent.add(frame);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                closed.add(Status.fromThrowable(t));
-            }
-
-            @Override
-            public void onCompleted() {
-                closed.add(Status.OK);
-            }
-        });
+        StreamObserver<ChannelFrame> spare = stub(joined).channel(closingInto(closed, toAgent));
         spare.onNext(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId("spare-1").setSpare(true)).build());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (broker.spares(joined.getAgentId()) == 0 && System.nanoTime() < deadline) {
@@ -784,9 +769,15 @@ class TunnelServerTest {
 
     /** A channel stream's receiving side that only notes how the gateway closed it. */
     private static StreamObserver<ChannelFrame> closingInto(BlockingQueue<Status> closed) {
+        return closingInto(closed, new LinkedBlockingQueue<>());
+    }
+
+    /** Keeps what the gateway sends in {@code frames}, and how the stream ended in {@code closed}. */
+    private static StreamObserver<ChannelFrame> closingInto(BlockingQueue<Status> closed, BlockingQueue<ChannelFrame> frames) {
         return new StreamObserver<>() {
             @Override
             public void onNext(ChannelFrame value) {
+                frames.add(value);
             }
 
             @Override

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -113,12 +112,17 @@ final class TerminalWebSocketHandler {
      * operator can then tell a user who closed the tab from an agent that never answered.
      */
     private static final class Progress {
+        private static final String WAITING_FOR_TICKET = "waiting for the ticket";
         private final long startedAt = System.nanoTime();
-        private volatile String stage = "waiting for the ticket";
+        private volatile String stage = WAITING_FOR_TICKET;
         private volatile boolean told; // attached, or its end is logged already
 
         void at(String next) {
             stage = next;
+        }
+
+        boolean waitingForTicket() {
+            return WAITING_FOR_TICKET.equals(stage);
         }
 
         void told() {
@@ -155,13 +159,8 @@ final class TerminalWebSocketHandler {
                     decode(query.get("session")), query.get("cols"), query.get("rows"));
             return serve(ws, workspaceId, clientIp, request, inbound, progress);
         }
-        return inbound
-                .timeout(Mono.delay(authTimeout), first -> Mono.never())
+        Mono<Void> authenticated = inbound
                 .switchOnFirst((first, all) -> {
-                    if (first.isOnError()) {
-                        // The auth timeout: passed on, so that it is refused (and logged) below.
-                        return Flux.error(first.getThrowable());
-                    }
                     if (!first.hasValue()) {
                         return Flux.empty();
                     }
@@ -171,10 +170,15 @@ final class TerminalWebSocketHandler {
                     }
                     return serve(ws, workspaceId, clientIp, request, all.skip(1), progress).flux();
                 })
-                .onErrorResume(TimeoutException.class,
-                        e -> refuse(ws, workspaceId, clientIp, null, "no ticket within " + authTimeout.toSeconds() + "s",
-                                progress))
                 .then();
+        // Not a timeout on the inbound: that would cancel it first, and a cancelled inbound closes
+        // the socket before the refusal's exit message could be sent.
+        Mono<Void> tooLate = Mono.delay(authTimeout)
+                .flatMap(elapsed -> progress.waitingForTicket()
+                        ? refuse(ws, workspaceId, clientIp, null, "no ticket within " + authTimeout.toSeconds() + "s",
+                                progress)
+                        : Mono.<Void>never());
+        return Mono.firstWithSignal(authenticated, tooLate);
     }
 
     private Request auth(Inbound first) {
@@ -209,6 +213,7 @@ final class TerminalWebSocketHandler {
 
     private Mono<Void> refuse(WebSocketSession ws, String workspaceId, String clientIp, String user, String reason,
                               Progress progress) {
+        progress.at("refusing the ticket");
         progress.told();
         log.warn("terminal ticket for workspace {} from {} refused: {}", workspaceId, clientIp, reason);
         return audit.record(new TerminalTicketRefusedEvent(workspaceId, user, reason), user, clientIp)
