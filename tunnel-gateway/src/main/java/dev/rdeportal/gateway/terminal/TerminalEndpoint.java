@@ -5,10 +5,12 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 
 /**
  * {@code GET /api/v1/workspaces/{id}/terminal}: checks the Origin before anything is upgraded,
@@ -56,6 +58,20 @@ final class TerminalEndpoint implements WebHandler {
             exchange.getResponse().setStatusCode(HttpStatus.NOT_FOUND);
             return exchange.getResponse().setComplete();
         }
-        return upgrades.handleRequest(exchange, session -> handler.handle(session, workspaceId, clientIp));
+        Runnable read = readOf(exchange);
+        return upgrades.handleRequest(exchange, session -> handler.handle(session, workspaceId, clientIp, read));
+    }
+
+    /**
+     * Asks the connection under the WebSocket to read from its socket now: see
+     * {@code TerminalWebSocketHandler}'s auth wait. Nothing where the server is not Reactor Netty.
+     */
+    private static Runnable readOf(ServerWebExchange exchange) {
+        Object request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+        if (request instanceof Connection connection) {
+            io.netty.channel.Channel channel = connection.channel();
+            return channel::read;
+        }
+        return () -> { };
     }
 }

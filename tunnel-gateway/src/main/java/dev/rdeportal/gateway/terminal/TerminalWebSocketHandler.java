@@ -144,12 +144,18 @@ final class TerminalWebSocketHandler {
 
     /** @param workspaceId from the path; {@code clientIp} as decided before the upgrade */
     Mono<Void> handle(WebSocketSession ws, String workspaceId, String clientIp) {
+        return handle(ws, workspaceId, clientIp, () -> { });
+    }
+
+    /** @param read asks the connection under {@code ws} to read from its socket now (see the auth wait) */
+    Mono<Void> handle(WebSocketSession ws, String workspaceId, String clientIp, Runnable read) {
         Progress progress = new Progress();
-        return handle(ws, workspaceId, clientIp, progress)
+        return handle(ws, workspaceId, clientIp, progress, read)
                 .doFinally(signal -> progress.ended(workspaceId, clientIp, signal));
     }
 
-    private Mono<Void> handle(WebSocketSession ws, String workspaceId, String clientIp, Progress progress) {
+    private Mono<Void> handle(WebSocketSession ws, String workspaceId, String clientIp, Progress progress,
+                              Runnable read) {
         // Raw (still percent-encoded) values, decoded one by one: a malformed query must not throw here.
         Map<String, String> query = UriComponentsBuilder.fromUri(ws.getHandshakeInfo().getUri()).build()
                 .getQueryParams().toSingleValueMap();
@@ -173,7 +179,19 @@ final class TerminalWebSocketHandler {
                 .then();
         // Not a timeout on the inbound: that would cancel it first, and a cancelled inbound closes
         // the socket before the refusal's exit message could be sent.
-        Mono<Void> tooLate = Mono.delay(authTimeout)
+        // Halfway, a connection that has still sent nothing is asked to read: CI saw, rarely, a
+        // browser's first socket whose auth message the portal never got until it closed the socket
+        // at the timeout. A read that finds nothing costs nothing; the UI also repeats its auth message.
+        Duration halfway = authTimeout.dividedBy(2);
+        Mono<Void> tooLate = Mono.delay(halfway)
+                .doOnNext(elapsed -> {
+                    if (progress.waitingForTicket()) {
+                        log.info("terminal connection for workspace {} from {} has sent no ticket after {} ms; reading again",
+                                workspaceId, clientIp, halfway.toMillis());
+                        read.run();
+                    }
+                })
+                .then(Mono.delay(authTimeout.minus(halfway)))
                 .flatMap(elapsed -> progress.waitingForTicket()
                         ? refuse(ws, workspaceId, clientIp, null, "no ticket within " + authTimeout.toSeconds() + "s",
                                 progress)
