@@ -51,10 +51,8 @@ final class AgentCredentials {
      */
     Optional<String> verify(String agentId, String secret) {
         byte[] presented = JoinToken.sha256Hex(secret).getBytes(StandardCharsets.US_ASCII);
-        Instant now = clock.instant();
-        Verified cached = cache.get(agentId);
-        if (cached != null && now.isBefore(cached.expiresAt())
-                && MessageDigest.isEqual(presented, cached.credentialHash().getBytes(StandardCharsets.US_ASCII))) {
+        Verified cached = remembered(agentId, presented);
+        if (cached != null) {
             return Optional.of(cached.clusterId());
         }
         Optional<AgentCredentialView> stored = lookup(agentId);
@@ -72,10 +70,15 @@ final class AgentCredentials {
      * now: never asks the read side, so it never blocks. False means "not known", not "refused".
      */
     boolean knownGood(String agentId, String secret) {
+        return remembered(agentId, JoinToken.sha256Hex(secret).getBytes(StandardCharsets.US_ASCII)) != null;
+    }
+
+    /** The remembered, unexpired credential of {@code agentId} if its hash is {@code presentedHash}; else null. */
+    private Verified remembered(String agentId, byte[] presentedHash) {
         Verified cached = cache.get(agentId);
         return cached != null && clock.instant().isBefore(cached.expiresAt())
-                && MessageDigest.isEqual(JoinToken.sha256Hex(secret).getBytes(StandardCharsets.US_ASCII),
-                        cached.credentialHash().getBytes(StandardCharsets.US_ASCII));
+                && MessageDigest.isEqual(presentedHash, cached.credentialHash().getBytes(StandardCharsets.US_ASCII))
+                ? cached : null;
     }
 
     /** Called right after a successful join: the read model may lag the join by a few milliseconds. */

@@ -16,7 +16,6 @@ import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.rdeportal.proto.ProtocolVersions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -192,10 +191,8 @@ public final class ChannelBroker {
                     return open(clusterId, minMinor, what, request);
                 }
                 if (cause instanceof TimeoutException) {
-                    log.warn("agent {} did not take preview {} for workspace {} within {}s", link.agentId(), channelId,
-                            request.getWorkspaceId(), openTimeout.toSeconds());
-                    return CompletableFuture.<AgentChannel>failedFuture(new ChannelUnavailableException(
-                            "the agent did not open the channel within " + openTimeout.toSeconds() + "s"));
+                    return CompletableFuture.<AgentChannel>failedFuture(
+                            notOpenedInTime(link.agentId(), channelId, request.getWorkspaceId()));
                 }
                 return CompletableFuture.<AgentChannel>failedFuture(cause);
             }).thenCompose(Function.identity());
@@ -275,15 +272,19 @@ public final class ChannelBroker {
             if (e == null) {
                 return c;
             }
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = unwrap(e);
             if (cause instanceof TimeoutException) {
-                log.warn("agent {} did not open channel {} for workspace {} within {}s", link.agentId(), channelId,
-                        workspaceId, openTimeout.toSeconds());
-                throw new ChannelUnavailableException("the agent did not open the channel within "
-                        + openTimeout.toSeconds() + "s");
+                throw notOpenedInTime(link.agentId(), channelId, workspaceId);
             }
             throw cause instanceof RuntimeException r ? r : new ChannelUnavailableException(cause.toString());
         });
+    }
+
+    /** What the client is told, and the log says, when an agent let a channel request time out. */
+    private ChannelUnavailableException notOpenedInTime(String agentId, String channelId, String workspaceId) {
+        log.warn("agent {} did not open channel {} for workspace {} within {}s", agentId, channelId, workspaceId,
+                openTimeout.toSeconds());
+        return new ChannelUnavailableException("the agent did not open the channel within " + openTimeout.toSeconds() + "s");
     }
 
     /** An agent dialed a channel stream; the first frame names the channel it answers. */
