@@ -20,6 +20,7 @@ final class AppPool implements AutoCloseable {
 
     private final Map<String, ArrayDeque<AppConnection>> idle = new HashMap<>();
     private boolean closed;
+    private long lastSweep = System.nanoTime();
 
     /** The most recently used idle connection to {@code key} that lay idle at most {@code maxIdleNanos}, or null. */
     AppConnection take(String key, long maxIdleNanos) {
@@ -60,14 +61,24 @@ final class AppPool implements AutoCloseable {
                 while (connections.size() > MAX_IDLE_PER_APP) {
                     expired.add(connections.pollLast());
                 }
-                // the oldest ones that lay idle too long go now, so an app's pool does not keep dead sockets
-                for (Iterator<AppConnection> it = connections.descendingIterator(); it.hasNext(); ) {
-                    AppConnection old = it.next();
-                    if (now - old.idleSince() <= MAX_IDLE_NANOS) {
-                        break;
+                // Now and then, the ones that lay idle too long go, for every app: a stopped
+                // workspace's connections are not kept open for ever.
+                if (now - lastSweep > MAX_IDLE_NANOS) {
+                    lastSweep = now;
+                    for (Iterator<ArrayDeque<AppConnection>> apps = idle.values().iterator(); apps.hasNext(); ) {
+                        ArrayDeque<AppConnection> app = apps.next();
+                        for (Iterator<AppConnection> it = app.descendingIterator(); it.hasNext(); ) {
+                            AppConnection old = it.next();
+                            if (now - old.idleSince() <= MAX_IDLE_NANOS) {
+                                break;
+                            }
+                            it.remove();
+                            expired.add(old);
+                        }
+                        if (app.isEmpty()) {
+                            apps.remove();
+                        }
                     }
-                    it.remove();
-                    expired.add(old);
                 }
             }
         }
