@@ -23,9 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves preview channels: each one HTTP request or WebSocket to a workspace port, made with the
- * JDK's HTTP client (HTTP/1.1, no redirects followed, no cookies kept, so every answer goes back to
- * the browser as the app gave it). At most {@code maxStreams} run at once.
+ * Serves preview channels: each one HTTP request or WebSocket to a workspace port. HTTP requests
+ * go over the agent's own HTTP/1.1 connections to the app ({@link AppConnection}), kept alive
+ * between requests ({@link AppPool}), one of the proxy's threads per request while it lasts; no
+ * redirects followed, no cookies kept, so every answer goes back to the browser as the app gave it.
+ * WebSockets go through the JDK's HTTP client. At most {@code maxStreams} run at once.
  */
 public final class PreviewProxy implements AutoCloseable {
 
@@ -48,7 +50,8 @@ public final class PreviewProxy implements AutoCloseable {
     private final WorkspaceRuntime runtime;
     private final int maxStreams;
     private final ExecutorService threads;
-    private final HttpClient client;
+    private final AppPool pool = new AppPool();
+    private volatile HttpClient webSocketClient; // made on the first WebSocket
     private final Map<String, PreviewStream> streams = new ConcurrentHashMap<>();
     // 1.5: spare streams dialled ahead, waiting for a request, on the current gateway connection.
     private final int spareCount;
@@ -67,12 +70,26 @@ public final class PreviewProxy implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10))
-                .executor(threads)
-                .build();
+    }
+
+    /** The JDK client WebSockets go through, made once. */
+    private HttpClient webSockets() {
+        HttpClient client = webSocketClient;
+        if (client == null) {
+            synchronized (this) {
+                client = webSocketClient;
+                if (client == null) {
+                    client = HttpClient.newBuilder()
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .connectTimeout(Duration.ofSeconds(10))
+                            .executor(threads)
+                            .build();
+                    webSocketClient = client;
+                }
+            }
+        }
+        return client;
     }
 
     public static PreviewProxy create(WorkspaceRuntime runtime) {
@@ -92,8 +109,8 @@ public final class PreviewProxy implements AutoCloseable {
     static final int DEFAULT_SPARES = 8;
 
     /**
-     * Sets the system properties the JDK's HTTP client reads once, when its classes load: that it
-     * may send our Host header, and its read buffer size ({@link #READ_BUFFER_BYTES}) unless set.
+     * Sets the system properties the JDK's HTTP client (WebSockets) reads once, when its classes
+     * load: that it may send our Host header, and its read buffer size ({@link #READ_BUFFER_BYTES}) unless set.
      */
     public static void allowHostHeader() {
         if (System.getProperty("jdk.httpclient.bufsize") == null) {
@@ -151,7 +168,7 @@ public final class PreviewProxy implements AutoCloseable {
                     return;
                 }
                 PreviewStream[] self = new PreviewStream[1];
-                spare = new PreviewStream("spare-" + spareIds.incrementAndGet(), client,
+                spare = new PreviewStream("spare-" + spareIds.incrementAndGet(), pool, this::webSockets,
                         this::spareTaken, () -> spareEnded(self[0], generation));
                 self[0] = spare;
                 spares.add(spare); // counted before it is dialled, so concurrent top-ups never overshoot
@@ -183,20 +200,32 @@ public final class PreviewProxy implements AutoCloseable {
         }
     }
 
-    /** The gateway gave a spare its request (on the transport's thread): served on ours, and the spare replaced. */
+    /**
+     * The gateway gave a spare its request (on the transport's thread): served on ours, and the
+     * spare replaced while the app works on the request (or once it is refused).
+     */
     private void spareTaken(PreviewStream spare, OpenChannel request) {
         spares.remove(spare);
         try {
             threads.execute(() -> {
-                serveOnSpare(spare, request);
-                topUpSpares();
+                java.util.concurrent.atomic.AtomicBoolean replaced = new java.util.concurrent.atomic.AtomicBoolean();
+                Runnable replace = () -> {
+                    if (replaced.compareAndSet(false, true)) {
+                        topUpSpares();
+                    }
+                };
+                try {
+                    serveOnSpare(spare, request, replace);
+                } finally {
+                    replace.run();
+                }
             });
         } catch (RejectedExecutionException e) {
             spare.refuse("agent is shutting down");
         }
     }
 
-    private void serveOnSpare(PreviewStream spare, OpenChannel request) {
+    private void serveOnSpare(PreviewStream spare, OpenChannel request, Runnable sent) {
         if (request.getKind() != dev.rdeportal.proto.v1.ChannelKind.CHANNEL_KIND_PREVIEW || !request.hasHttp()) {
             spare.refuse("a spare preview stream carries preview requests only");
             return;
@@ -212,7 +241,7 @@ public final class PreviewProxy implements AutoCloseable {
         String channelId = request.getChannelId();
         streams.put(channelId, spare);
         if (!spare.bind(channelId, target.get().name(), target.get().address(), target.get().port(), request.getHttp(),
-                () -> streams.remove(channelId))) {
+                () -> streams.remove(channelId), sent)) {
             streams.remove(channelId);
         }
     }
@@ -290,7 +319,7 @@ public final class PreviewProxy implements AutoCloseable {
         }
         String channelId = request.getChannelId();
         PreviewStream stream = new PreviewStream(channelId, target.get().name(), target.get().address(),
-                target.get().port(), request.getHttp(), client, () -> streams.remove(channelId));
+                target.get().port(), request.getHttp(), pool, this::webSockets, () -> streams.remove(channelId));
         streams.put(channelId, stream);
         stream.dial(gateway);
     }
@@ -319,6 +348,7 @@ public final class PreviewProxy implements AutoCloseable {
     public void close() {
         disconnected();
         streams.values().forEach(s -> s.abort("agent is shutting down"));
+        pool.close();
         threads.shutdownNow();
     }
 }

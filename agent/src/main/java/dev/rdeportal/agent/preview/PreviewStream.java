@@ -18,12 +18,12 @@ import io.grpc.Channel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocket;
@@ -39,22 +39,23 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One preview channel: one HTTP request (or WebSocket) to the app, relayed over its own
- * {@code Channel} stream.
+ * {@code Channel} stream. HTTP requests go over {@link AppConnection}s kept alive in an
+ * {@link AppPool}; WebSockets through the JDK's client.
  *
  * <p>Flow control, both ways, bounded by the channel credit:
  * <ul>
- *   <li>app → gateway: the response body (or the app's WebSocket messages) is asked for one chunk
- *       at a time, and only while less than the channel window is unacknowledged and the outbound
- *       queue is short; acks and the transport turning ready ask for more.</li>
+ *   <li>app → gateway: the response body is read from the app's connection a frame at a time by
+ *       the thread serving the request (which waits while the channel window is unacknowledged
+ *       or the outbound queue is long; acks and the transport turning ready wake it). The app's
+ *       WebSocket messages are asked for one at a time under the same conditions.</li>
  *   <li>gateway → app: frames are taken off the stream at once into the {@link RequestBody} (or
  *       the WebSocket's send queue), which the gateway's credit bounds, and acknowledged as the
- *       HTTP client takes them.</li>
+ *       serving thread (or the WebSocket) takes them.</li>
  * </ul>
  */
 final class PreviewStream implements ClientResponseObserver<ChannelFrame, ChannelFrame> {
@@ -66,6 +67,17 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
     private static final Set<String> NOT_SENT = Set.of("connection", "content-length", "expect", "upgrade",
             "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
     private static final Set<String> BODILESS = Set.of("GET", "HEAD", "DELETE", "OPTIONS", "TRACE");
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
+            "trailer", "transfer-encoding", "upgrade");
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = AppConnection.latin1("0\r\n\r\n");
+    static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    /**
+     * A request with a body, which cannot be sent again if a kept-alive connection turns out to be
+     * closed, takes only a connection that lay idle this long at most (apps close idle ones after
+     * 5 s or more).
+     */
+    private static final long BODY_REUSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     // Final for a channel asked for on the control stream; set once by bind() on a 1.5 spare.
     private volatile String channelId;
@@ -73,7 +85,8 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
     private volatile InetSocketAddress app;
     private volatile int port;
     private volatile HttpRequestHead request;
-    private final HttpClient client;
+    private final java.util.function.Supplier<HttpClient> webSockets;
+    private final AppPool pool;
     private volatile Runnable onEnd;
     // 1.5: a spare waiting for its request; the request goes to onRequest, once.
     private volatile java.util.function.BiConsumer<PreviewStream, dev.rdeportal.proto.v1.OpenChannel> onRequest;
@@ -90,16 +103,18 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
     private final ArrayDeque<WebSocketMessage> toApp = new ArrayDeque<>();
     private boolean sending; // guarded by toApp
     private volatile WebSocket socket;
-    private volatile Flow.Subscription responseSubscription;
+    // The app connection of the HTTP exchange under way; closed by stop() to end a blocked read or write.
+    private volatile AppConnection connection;
 
     PreviewStream(String channelId, String workspaceId, InetSocketAddress app, int port, HttpRequestHead request,
-                  HttpClient client, Runnable onEnd) {
+                  AppPool pool, java.util.function.Supplier<HttpClient> webSockets, Runnable onEnd) {
         this.channelId = channelId;
         this.workspaceId = workspaceId;
         this.app = app;
         this.port = port;
         this.request = request;
-        this.client = client;
+        this.pool = pool;
+        this.webSockets = webSockets;
         this.onEnd = onEnd;
         this.requestBody = new RequestBody(size -> acknowledge(ProtocolVersions.channelCost(size)));
     }
@@ -109,12 +124,13 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
      * goes to {@code onRequest}, which must then {@link #bind} or {@link #refuse} it; {@code onEnd}
      * runs if it ends first.
      */
-    PreviewStream(String spareId, HttpClient client,
+    PreviewStream(String spareId, AppPool pool, java.util.function.Supplier<HttpClient> webSockets,
                   java.util.function.BiConsumer<PreviewStream, dev.rdeportal.proto.v1.OpenChannel> onRequest,
                   Runnable onEnd) {
         this.channelId = spareId;
         this.workspaceId = "";
-        this.client = client;
+        this.pool = pool;
+        this.webSockets = webSockets;
         this.onRequest = onRequest;
         this.onEnd = onEnd;
         this.requestBody = new RequestBody(size -> acknowledge(ProtocolVersions.channelCost(size)));
@@ -124,17 +140,20 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
         return workspaceId;
     }
 
-    /** Dials the channel stream, names the channel, and starts the request to the app. */
+    /**
+     * Dials the channel stream, names the channel, and makes the request to the app: an HTTP
+     * request on the caller's thread, which it holds until the response ended.
+     */
     void dial(Channel gateway) {
         // Every callback of this stream (frames, acks, the transport turning ready) only hands work
-        // on without blocking: queue a frame, ask the HTTP client for more, feed the request body.
-        // So it runs on the transport's thread, sparing a hand-off to gRPC's executor per message.
+        // on without blocking: queue a frame, wake the thread relaying the response, feed the
+        // request body. So it runs on the transport's thread, sparing a hand-off to gRPC's executor.
         AgentTunnelGrpc.newStub(gateway).withExecutor(Runnable::run).channel(this);
         offer(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId(channelId)).build());
         if (request.getWebsocket()) {
             openWebSocket();
         } else {
-            sendRequest();
+            exchange(() -> { });
         }
     }
 
@@ -146,11 +165,12 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
 
     /**
      * 1.5: this spare takes the request it was given, to {@code app}: accepts it towards the
-     * gateway (ChannelOpen naming the request's channel id) and starts the request to the app.
-     * Returns false if the stream ended meanwhile.
+     * gateway (ChannelOpen naming the request's channel id) and makes the request to the app: an
+     * HTTP request on the caller's thread, which it holds until the response ended, running
+     * {@code sent} as soon as the request is with the app. Returns false if the stream ended before.
      */
     boolean bind(String channelId, String workspaceId, InetSocketAddress app, int port, HttpRequestHead request,
-                 Runnable onEnd) {
+                 Runnable onEnd, Runnable sent) {
         this.channelId = channelId;
         this.workspaceId = workspaceId;
         this.app = app;
@@ -164,7 +184,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
         if (request.getWebsocket()) {
             openWebSocket();
         } else {
-            sendRequest();
+            exchange(sent);
         }
         return true;
     }
@@ -191,15 +211,38 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
 
     // ---- HTTP ------------------------------------------------------------------------------------
 
-    private void sendRequest() {
-        HttpRequest.Builder builder;
+    /**
+     * The request, made on the caller's thread (one of the proxy's), which it holds until the
+     * response ended: head (and body) to the app over a kept-alive connection, then the response
+     * head and body back to the gateway as the credit allows. Runs {@code sent} once the request is
+     * with the app (or it failed), while the app works on it.
+     */
+    private void exchange(Runnable sent) {
         try {
-            builder = HttpRequest.newBuilder(uri("http")).version(HttpClient.Version.HTTP_1_1);
-        } catch (IllegalArgumentException e) {
+            exchangeNow(sent);
+        } catch (RuntimeException e) {
+            log.warn("preview channel {}: {}", channelId, e.toString(), e);
+            dropConnection();
+            fail("the agent failed relaying the request: " + describe(e));
+        } finally {
+            sent.run();
+        }
+    }
+
+    private void exchangeNow(Runnable sent) {
+        String method = request.getMethod();
+        String target = request.getTarget().isEmpty() ? "/" : request.getTarget();
+        if (!AppConnection.isToken(method, 0, method.length())) {
+            fail("the request method is not valid");
+            return;
+        }
+        if (!target.startsWith("/") || !printableTarget(target)) {
             fail("the request target is not a valid URI");
             return;
         }
         long contentLength = -1;
+        boolean hostGiven = false;
+        StringBuilder head = new StringBuilder(256).append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
         for (HttpHeader header : request.getHeadersList()) {
             String name = header.getName().toLowerCase(Locale.ROOT);
             if (name.equals("content-length")) {
@@ -209,77 +252,284 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
                     contentLength = -1;
                 }
             }
-            if (!NOT_SENT.contains(name)) {
-                addHeader(builder::header, header);
+            if (NOT_SENT.contains(name) || !AppConnection.isToken(name, 0, name.length())
+                    || !validValue(header.getValue()) || (name.equals("host") && hostGiven)) {
+                continue; // what the app must not see, or cannot be sent as it is
             }
+            hostGiven |= name.equals("host");
+            head.append(header.getName()).append(": ").append(header.getValue()).append("\r\n");
         }
-        HttpRequest.BodyPublisher body;
-        if (contentLength == 0 || (contentLength < 0 && BODILESS.contains(request.getMethod()))) {
-            body = HttpRequest.BodyPublishers.noBody();
-        } else {
-            body = contentLength > 0 ? HttpRequest.BodyPublishers.fromPublisher(requestBody, contentLength)
-                    : HttpRequest.BodyPublishers.fromPublisher(requestBody);
+        if (!hostGiven) {
+            String host = app.getHostString();
+            head.append("Host: ").append(host.contains(":") ? "[" + host + "]" : host).append(':').append(app.getPort()).append("\r\n");
         }
-        try {
-            builder.method(request.getMethod(), body);
-        } catch (IllegalArgumentException e) {
-            fail("the request method is not valid");
+        boolean hasBody = !(contentLength == 0 || (contentLength < 0 && BODILESS.contains(method)));
+        boolean chunked = hasBody && contentLength < 0;
+        if (chunked) {
+            head.append("Transfer-Encoding: chunked\r\n");
+        } else if (hasBody) {
+            head.append("Content-Length: ").append(contentLength).append("\r\n");
+        } else if (!BODILESS.contains(method)) {
+            head.append("Content-Length: 0\r\n");
+        }
+        head.append("\r\n");
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        String key = AppConnection.key(app);
+
+        // A kept-alive connection the app closed meanwhile fails before it answers: once, the
+        // request goes again on a new connection if nothing of its body was taken yet.
+        for (int attempt = 0; ; attempt++) {
+            AppConnection c = attempt == 0 ? pool.take(key, hasBody ? BODY_REUSE_NANOS : AppPool.MAX_IDLE_NANOS) : null;
+            if (c == null) {
+                try {
+                    c = AppConnection.open(app, CONNECT_TIMEOUT_MILLIS);
+                } catch (IOException e) {
+                    fail(unreachable(e));
+                    return;
+                }
+            }
+            connection = c;
+            if (ended) {
+                dropConnection();
+                return;
+            }
+            boolean bodyTaken = false;
+            IOException writeFailed = null;
+            try {
+                c.write(headBytes);
+                if (hasBody) {
+                    bodyTaken = true;
+                    writeBody(c, chunked, contentLength);
+                }
+            } catch (BodyMismatch e) {
+                dropConnection();
+                fail(e.getMessage());
+                return;
+            } catch (IOException e) {
+                writeFailed = e;
+            }
+            sent.run();
+            if (ended) {
+                dropConnection();
+                return;
+            }
+            AppConnection.Head response;
+            try {
+                response = c.readHead();
+            } catch (AppConnection.Malformed e) {
+                dropConnection();
+                fail(e.getMessage());
+                return;
+            } catch (IOException e) {
+                dropConnection();
+                if (ended) {
+                    return;
+                }
+                if (c.reused() && !c.answered() && !bodyTaken && attempt == 0) {
+                    continue;
+                }
+                IOException cause = writeFailed != null ? writeFailed : e;
+                fail(c.answered() ? "the app's response broke off: " + describe(cause)
+                        : "the app on port " + port + " closed the connection without answering: " + describe(cause));
+                return;
+            }
+            relayResponse(c, method, response, writeFailed == null);
             return;
         }
-        // The head goes out as soon as the client parsed it, on the client's thread, and the body
-        // subscriber is the client's own: no publisher in between, no completion hop per response.
-        java.util.concurrent.atomic.AtomicBoolean headSent = new java.util.concurrent.atomic.AtomicBoolean();
-        client.sendAsync(builder.build(), info -> {
-                    headSent.set(true);
-                    offer(ChannelFrame.newBuilder().setResponse(responseHead(info.statusCode(), info.headers(), ""))
-                            .build());
-                    return HttpResponse.BodySubscribers.fromSubscriber(new ResponseBody());
-                })
-                .whenComplete((response, error) -> {
-                    if (error != null) {
-                        // Before the head: the app could not be reached. After it, the body
-                        // subscriber has already been told (a no-op here if so).
-                        fail(headSent.get() ? "the app's response broke off: " + describe(error) : unreachable(error));
-                    }
-                });
     }
 
-    /** Takes the app's response body a chunk at a time, as the credit allows. */
-    private final class ResponseBody implements Flow.Subscriber<List<ByteBuffer>> {
-
-        private Flow.Subscription subscription;
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            responseSubscription = s;
-            if (ended) {
-                s.cancel();
-                return;
+    /** The request body as the gateway sends it, chunked if its length is not known. */
+    private void writeBody(AppConnection c, boolean chunked, long contentLength) throws IOException {
+        long written = 0;
+        while (true) {
+            ByteBuffer chunk = requestBody.take();
+            if (chunk == null) {
+                break;
             }
-            whenCredit(() -> s.request(1));
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            if (ended) {
-                subscription.cancel();
-                return;
+            int length = chunk.remaining();
+            if (length == 0) {
+                continue;
             }
-            sendData(buffers);
-            whenCredit(() -> subscription.request(1));
+            if (!chunked && written + length > contentLength) {
+                throw new BodyMismatch("the request body is longer than its Content-Length");
+            }
+            if (chunked) {
+                c.write(AppConnection.latin1(Integer.toHexString(length) + "\r\n"));
+            }
+            if (chunk.hasArray()) {
+                c.write(chunk.array(), chunk.arrayOffset() + chunk.position(), length);
+            } else {
+                byte[] bytes = new byte[length];
+                chunk.get(bytes);
+                c.write(bytes);
+            }
+            if (chunked) {
+                c.write(CRLF);
+            }
+            written += length;
         }
+        if (chunked) {
+            c.write(LAST_CHUNK);
+        } else if (written != contentLength) {
+            throw new BodyMismatch("the request body is shorter than its Content-Length");
+        }
+    }
 
-        @Override
-        public void onError(Throwable error) {
-            fail("the app's response broke off: " + describe(error));
+    /** The request body does not match what its head said: the request is not sent on. */
+    private static final class BodyMismatch extends IOException {
+        BodyMismatch(String message) {
+            super(message);
         }
+    }
 
-        @Override
-        public void onComplete() {
-            offer(ChannelFrame.newBuilder().setEnd(End.getDefaultInstance()).build());
-            finish();
+    /**
+     * The app's response head, then its body in frames of up to {@link ProtocolVersions#PREVIEW_MAX_FRAME_BYTES}
+     * as the credit allows; the connection goes back to the pool if the app and the request leave
+     * it fit for another request.
+     */
+    private void relayResponse(AppConnection c, String method, AppConnection.Head response, boolean requestComplete) {
+        long[] length = {0};
+        AppConnection.Framing framing;
+        try {
+            if (response.status() == 101) {
+                throw new AppConnection.Malformed("the app switched protocols on a request that asked for no upgrade");
+            }
+            framing = AppConnection.framing(method, response, length);
+        } catch (AppConnection.Malformed e) {
+            dropConnection();
+            fail(e.getMessage());
+            return;
         }
+        offer(ChannelFrame.newBuilder().setResponse(responseHead(response, framing)).build());
+        boolean reusable = requestComplete && response.http11() && framing != AppConnection.Framing.CLOSE
+                && !response.hasToken("connection", "close");
+        try {
+            switch (framing) {
+                case NONE -> {
+                }
+                case LENGTH -> relayBody(c, length[0]);
+                case CHUNKED -> {
+                    long size;
+                    while ((size = c.readChunkSize()) > 0) {
+                        if (!relayBody(c, size)) {
+                            return;
+                        }
+                        c.readChunkEnd();
+                    }
+                }
+                case CLOSE -> relayBody(c, Long.MAX_VALUE);
+            }
+        } catch (IOException e) {
+            dropConnection();
+            fail("the app's response broke off: " + describe(e));
+            return;
+        }
+        if (ended) {
+            dropConnection();
+            return;
+        }
+        // Back in the pool before the gateway hears of the end, so the browser's next request finds it.
+        if (reusable) {
+            connection = null;
+            pool.give(c);
+        } else {
+            dropConnection();
+        }
+        offer(ChannelFrame.newBuilder().setEnd(End.getDefaultInstance()).build());
+        finish();
+    }
+
+    /**
+     * Relays {@code remaining} bytes of body ({@link Long#MAX_VALUE}: to the end of the connection),
+     * a frame at a time: each frame takes what arrived, without waiting to fill it, so a stream
+     * (server-sent events) goes on as the app writes it. False if the stream ended meanwhile.
+     */
+    private boolean relayBody(AppConnection c, long remaining) throws IOException {
+        boolean toClose = remaining == Long.MAX_VALUE;
+        while (remaining > 0) {
+            if (!awaitCredit()) {
+                return false;
+            }
+            int want = (int) Math.min(remaining, ProtocolVersions.PREVIEW_MAX_FRAME_BYTES);
+            if (toClose) {
+                want = Math.max(Math.min(want, c.available()), Math.min(want, 16 * 1024));
+            }
+            byte[] frame = new byte[want];
+            int filled = c.read(frame, 0, want);
+            if (filled < 0) {
+                if (toClose) {
+                    return true;
+                }
+                throw new java.io.EOFException("the app closed the connection " + remaining + " bytes before the body's end");
+            }
+            while (filled < want) {
+                int more = c.available();
+                if (more <= 0) {
+                    break;
+                }
+                int n = c.read(frame, filled, Math.min(more, want - filled));
+                if (n <= 0) {
+                    break;
+                }
+                filled += n;
+            }
+            if (!toClose) {
+                remaining -= filled;
+            }
+            sendFrame(filled == want || filled > 4096 ? frame : java.util.Arrays.copyOf(frame, filled), filled);
+        }
+        return true;
+    }
+
+    /** One data frame of {@code length} bytes of {@code frame}, whose array is ours and never written again. */
+    private void sendFrame(byte[] frame, int length) {
+        synchronized (credit) {
+            unacked += ProtocolVersions.channelCost(length);
+        }
+        offer(ChannelFrame.newBuilder().setData(UnsafeByteOperations.unsafeWrap(frame, 0, length)).build());
+    }
+
+    /** Waits until the credit allows another frame; false if the stream ended. */
+    private boolean awaitCredit() {
+        synchronized (credit) {
+            while (!ended && !hasCredit()) {
+                try {
+                    credit.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return !ended;
+        }
+    }
+
+    private void dropConnection() {
+        AppConnection c = connection;
+        connection = null;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    private static boolean printableTarget(String target) {
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c <= 0x20 || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean validValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0 || c > 0xff) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void sendData(ByteBuffer buffer) {
@@ -322,7 +572,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
     // ---- WebSocket -------------------------------------------------------------------------------
 
     private void openWebSocket() {
-        WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        WebSocket.Builder builder = webSockets.get().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         for (HttpHeader header : request.getHeadersList()) {
             String name = header.getName().toLowerCase(Locale.ROOT);
             if (!NOT_SENT.contains(name) && !name.startsWith("sec-websocket-") && !name.equals("host")) {
@@ -582,6 +832,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
     private void maybeResume() {
         Runnable next = null;
         synchronized (credit) {
+            credit.notifyAll(); // the thread relaying a response body, if it waits for credit
             if (resume != null && hasCredit()) {
                 next = resume;
                 resume = null;
@@ -632,10 +883,11 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
         }
         ended = true;
         requestBody.fail(why == null ? "the preview ended" : why);
-        Flow.Subscription response = responseSubscription;
-        if (response != null) {
-            response.cancel(); // the client closes the app's connection
+        synchronized (credit) {
+            credit.notifyAll();
         }
+        dropConnection(); // ends a read or write blocked on the app
+
         WebSocket ws = socket;
         if (ws != null && !ws.isOutputClosed()) {
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "").exceptionally(e -> null);
@@ -680,6 +932,31 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
         }
     }
 
+    /** The app's response head for the gateway, without what belongs to the hop from the app. */
+    private static HttpResponseHead responseHead(AppConnection.Head response, AppConnection.Framing framing) {
+        HttpResponseHead.Builder head = HttpResponseHead.newBuilder().setStatus(response.status());
+        Set<String> listed = Set.of();
+        List<String> connection = response.values("connection");
+        if (!connection.isEmpty()) {
+            listed = new java.util.HashSet<>();
+            for (String value : connection) {
+                for (String token : value.split(",")) {
+                    listed.add(token.strip().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        for (String[] header : response.headers()) {
+            String name = header[0].toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(name) || listed.contains(name)
+                    || (name.equals("content-length") && framing != AppConnection.Framing.LENGTH
+                    && framing != AppConnection.Framing.NONE)) {
+                continue;
+            }
+            head.addHeaders(HttpHeader.newBuilder().setName(header[0]).setValue(header[1]));
+        }
+        return head.build();
+    }
+
     private static HttpResponseHead responseHead(int status, HttpHeaders headers, String subprotocol) {
         HttpResponseHead.Builder head = HttpResponseHead.newBuilder().setStatus(status).setSubprotocol(subprotocol);
         for (Map.Entry<String, List<String>> header : headers.map().entrySet()) {
@@ -698,7 +975,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
         if (cause instanceof ConnectException) {
             return "nothing is listening on port " + port + " in the workspace";
         }
-        if (cause instanceof HttpTimeoutException) {
+        if (cause instanceof HttpTimeoutException || cause instanceof java.net.SocketTimeoutException) {
             return "the app on port " + port + " did not answer in time";
         }
         return "the app on port " + port + " could not be reached: " + describe(cause);
