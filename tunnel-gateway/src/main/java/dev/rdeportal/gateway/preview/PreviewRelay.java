@@ -92,10 +92,22 @@ final class PreviewRelay {
     // ---- HTTP ------------------------------------------------------------------------------------
 
     Mono<Void> http(ServerWebExchange exchange, AgentChannel channel, Traffic traffic) {
+        boolean ended = channel.requestEnded();
         Flux<ChannelFrame> body = exchange.getRequest().getBody()
-                .concatMapIterable(buffer -> chunks(buffer, traffic));
+                .concatMapIterable(buffer -> {
+                    if (ended && buffer.readableByteCount() > 0) {
+                        // Declared bodiless (its End already went out with it) yet it has one.
+                        DataBufferUtils.release(buffer);
+                        throw new IllegalStateException("a request without Content-Length or Transfer-Encoding sent a body");
+                    }
+                    return chunks(buffer, traffic);
+                });
         Disposable upload = channel.forward(body)
-                .then(Mono.fromRunnable(() -> channel.sendFrame(END)))
+                .then(Mono.fromRunnable(() -> {
+                    if (!ended) {
+                        channel.sendFrame(END);
+                    }
+                }))
                 .subscribe(null, e -> {
                     log.debug("preview upload on {} ended: {}", channel, e.toString());
                     channel.close();
