@@ -86,9 +86,18 @@ final class ChannelFrameMarshaller implements MethodDescriptor.PrototypeMarshall
             if (size == 0) {
                 return ChannelFrame.getDefaultInstance();
             }
-            byte[] bytes = stream.readNBytes(size);
-            if (bytes.length != size || stream.read() != -1) {
-                throw new IOException("the message was not " + size + " bytes long");
+            // Straight into one array (InputStream.readNBytes would gather 8 KiB chunks and copy them again).
+            byte[] bytes = new byte[size];
+            int read = 0;
+            while (read < size) {
+                int n = stream.read(bytes, read, size - read);
+                if (n < 0) {
+                    throw new IOException("the message ended after " + read + " of " + size + " bytes");
+                }
+                read += n;
+            }
+            if (stream.read() != -1) {
+                throw new IOException("the message was longer than " + size + " bytes");
             }
             // Immutable from here on: the frame's bytes fields may be views of it.
             CodedInputStream input = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
