@@ -87,7 +87,7 @@ final class ChannelFrameMarshaller implements MethodDescriptor.PrototypeMarshall
                 return ChannelFrame.getDefaultInstance();
             }
             // Straight into one array (InputStream.readNBytes would gather 8 KiB chunks and copy them again).
-            byte[] bytes = new byte[size];
+            byte[] bytes = dev.rdeportal.gateway.channel.FrameArrays.take(size);
             int read = 0;
             while (read < size) {
                 int n = stream.read(bytes, read, size - read);
@@ -99,8 +99,9 @@ final class ChannelFrameMarshaller implements MethodDescriptor.PrototypeMarshall
             if (stream.read() != -1) {
                 throw new IOException("the message was longer than " + size + " bytes");
             }
-            // Immutable from here on: the frame's bytes fields may be views of it.
-            CodedInputStream input = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
+            // Immutable from here on: the frame's bytes fields may be views of it. The array may be
+            // a pooled one, given back when the relay's buffer over it is released (FrameArrays).
+            CodedInputStream input = UnsafeByteOperations.unsafeWrap(bytes, 0, size).newCodedInput();
             input.enableAliasing(true);
             ChannelFrame frame = ChannelFrame.parser().parseFrom(input);
             input.checkLastTagWas(0);
