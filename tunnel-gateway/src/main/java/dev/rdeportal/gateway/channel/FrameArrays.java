@@ -39,20 +39,23 @@ public final class FrameArrays {
     }
 
     /**
-     * An array for a message of {@code size} bytes: a pooled one for a bulk-sized message (from
-     * {@link #SMALLEST} up to {@link #SIZE}), else a fresh one of that size, so small frames
-     * (heads, acks, keystrokes) never take 64 KiB.
+     * An array for a message of {@code size} bytes: for a bulk-sized message (from {@link #SMALLEST}
+     * up to {@link #SIZE}) a pooled one if one is large enough, else a fresh one of exactly that
+     * size. Frames that never come back (a terminal's output) thus cost what they did before, and
+     * small frames (heads, acks, keystrokes) never touch the pool.
      */
     public static byte[] take(int size) {
-        if (size < SMALLEST || size > SIZE) {
-            return new byte[size];
+        if (size >= SMALLEST && size <= SIZE) {
+            byte[] pooled = POOL.poll();
+            if (pooled != null && pooled.length >= size) {
+                return pooled;
+            }
         }
-        byte[] pooled = POOL.poll();
-        return pooled != null ? pooled : new byte[SIZE];
+        return new byte[size];
     }
 
     static void give(byte[] array) {
-        if (array.length == SIZE) {
+        if (array.length >= SMALLEST && array.length <= SIZE) {
             POOL.offer(array); // dropped when full
         }
     }
