@@ -49,6 +49,21 @@ final class AgentAuthenticator implements ServerInterceptor, ServerCallExecutorS
     private static final String JOIN = AgentTunnelGrpc.getJoinMethod().getFullMethodName();
     private static final String CHANNEL = AgentTunnelGrpc.getChannelMethod().getFullMethodName();
 
+    /**
+     * Where calls that may block run (control streams, credential lookups, health checks): cached
+     * daemon threads, as gRPC's default executor was; idle threads end after a minute.
+     */
+    static final Executor BLOCKING = java.util.concurrent.Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
+        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, "tunnel-call-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
+    });
+
     private final AgentCredentials credentials;
 
     AgentAuthenticator(AgentCredentials credentials) {
@@ -86,8 +101,9 @@ final class AgentAuthenticator implements ServerInterceptor, ServerCallExecutorS
     }
 
     /**
-     * The direct executor for a channel stream whose credential is remembered as good; null (the
-     * server's default executor) for everything else. Runs on the event loop: only a cache lookup.
+     * The direct executor for a channel stream whose credential is remembered as good; a pool
+     * thread ({@link #BLOCKING}) for everything else, since the server's own executor is the event
+     * loop (see TunnelServer). Runs on the event loop: only a cache lookup.
      * Should the remembered credential expire between this answer and the interceptor (a window of
      * microseconds in a TTL of minutes), that one lookup would run on the event loop, bounded by
      * the call timeout.
@@ -95,13 +111,13 @@ final class AgentAuthenticator implements ServerInterceptor, ServerCallExecutorS
     @Override
     public <Q, A> Executor getExecutor(ServerCall<Q, A> call, Metadata headers) {
         if (!CHANNEL.equals(call.getMethodDescriptor().getFullMethodName())) {
-            return null;
+            return BLOCKING;
         }
         String agentId = headers.get(AGENT_ID);
         String secret = headers.get(AGENT_SECRET);
         if (agentId == null || agentId.isBlank() || secret == null || secret.isBlank()
                 || !credentials.knownGood(agentId, secret)) {
-            return null;
+            return BLOCKING;
         }
         return MoreExecutors.directExecutor();
     }

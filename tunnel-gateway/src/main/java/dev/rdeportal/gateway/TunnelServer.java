@@ -1,5 +1,6 @@
 package dev.rdeportal.gateway;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
@@ -61,8 +62,14 @@ public final class TunnelServer implements SmartLifecycle {
                 .maxConnectionAgeGrace(properties.maxConnectionAgeGrace().toMillis(), TimeUnit.MILLISECONDS)
                 .maxInboundMessageSize((int) properties.maxInboundMessageSize().toBytes())
                 // Channel streams of known agents skip the call executor; see AgentAuthenticator.getExecutor.
+                // The stream's method lookup, which runs before a call executor is chosen, runs on
+                // the event loop as well (it only looks the method up and asks getExecutor): with
+                // the default executor every new stream (a preview request's spare) crossed to a
+                // pool thread and back. Every call but a known agent's channel gets the pool.
+                .executor(MoreExecutors.directExecutor())
                 .callExecutor(authenticator)
-                .addService(ServerInterceptors.intercept(service, authenticator))
+                .addService(ServerInterceptors.intercept(ChannelFrameMarshaller.aliasingChannel(service.bindService()),
+                        authenticator))
                 // Unauthenticated on purpose: load balancers probe it.
                 .addService(health.getHealthService())
                 .build();

@@ -557,19 +557,21 @@ class TunnelServerTest {
         AgentAuthenticator authenticator = new AgentAuthenticator(credentials);
 
         assertThat(authenticator.getExecutor(call(AgentTunnelGrpc.getChannelMethod()),
-                headers(joined.getAgentId(), joined.getAgentSecret()))).isNotNull();
-        // Not known good: the lookup (or refusal) runs on the call executor, never on the event loop.
+                headers(joined.getAgentId(), joined.getAgentSecret())))
+                .isSameAs(com.google.common.util.concurrent.MoreExecutors.directExecutor());
+        // Not known good: the lookup (or refusal) runs on a pool thread, never on the event loop (the
+        // server's own executor is direct, so null would mean the event loop).
         assertThat(authenticator.getExecutor(call(AgentTunnelGrpc.getChannelMethod()),
-                headers(joined.getAgentId(), JoinToken.randomSecret()))).isNull();
+                headers(joined.getAgentId(), JoinToken.randomSecret()))).isSameAs(AgentAuthenticator.BLOCKING);
         assertThat(authenticator.getExecutor(call(AgentTunnelGrpc.getChannelMethod()),
-                headers("agent-unknown", joined.getAgentSecret()))).isNull();
-        assertThat(authenticator.getExecutor(call(AgentTunnelGrpc.getChannelMethod()), new Metadata())).isNull();
+                headers("agent-unknown", joined.getAgentSecret()))).isSameAs(AgentAuthenticator.BLOCKING);
+        assertThat(authenticator.getExecutor(call(AgentTunnelGrpc.getChannelMethod()), new Metadata())).isSameAs(AgentAuthenticator.BLOCKING);
         // Control streams run commands and queries: always the call executor.
         assertThat(authenticator.getExecutor(call(AgentTunnelGrpc.getControlMethod()),
-                headers(joined.getAgentId(), joined.getAgentSecret()))).isNull();
+                headers(joined.getAgentId(), joined.getAgentSecret()))).isSameAs(AgentAuthenticator.BLOCKING);
         clock.advance(Duration.ofMinutes(5));
         assertThat(authenticator.getExecutor(call(AgentTunnelGrpc.getChannelMethod()),
-                headers(joined.getAgentId(), joined.getAgentSecret()))).isNull();
+                headers(joined.getAgentId(), joined.getAgentSecret()))).isSameAs(AgentAuthenticator.BLOCKING);
     }
 
     @Test

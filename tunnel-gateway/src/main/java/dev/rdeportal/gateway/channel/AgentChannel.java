@@ -69,8 +69,12 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
     private final Runnable onEnd;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
+    private static final ChannelFrame END_OF_REQUEST =
+            ChannelFrame.newBuilder().setEnd(dev.rdeportal.proto.v1.End.getDefaultInstance()).build();
+
     // Guarded by this.
     private State state = State.AWAITING_OPEN;
+    private boolean requestEnded;
     private String channelId;
     private long unackedToAgent;
     private Forwarder forwarder;
@@ -131,6 +135,11 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
 
     public String agentId() {
         return agentId;
+    }
+
+    /** Whether the request's End already went out with it ({@link #claim(OpenChannel, boolean)}). */
+    public synchronized boolean requestEnded() {
+        return requestEnded;
     }
 
     synchronized State state() {
@@ -215,6 +224,16 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
      * or with {@link SpareLost} if the stream ended first.
      */
     public CompletableFuture<AgentChannel> claim(OpenChannel request) {
+        return claim(request, false);
+    }
+
+    /**
+     * Like {@link #claim(OpenChannel)}; with {@code bodiless}, the request's {@code End} goes out
+     * right behind it, in the same write (a GET has no body to wait for): one message and one
+     * wake-up of the agent fewer per request. The agent reads the stream in order, so the End
+     * reaches the request it was given. {@link #requestEnded()} then says so to the relay.
+     */
+    public CompletableFuture<AgentChannel> claim(OpenChannel request, boolean bodiless) {
         CompletableFuture<AgentChannel> accepted = new CompletableFuture<>();
         synchronized (this) {
             if (state != State.SPARE) {
@@ -224,6 +243,10 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
             channelId = request.getChannelId();
             claim = accepted;
             outbound.add(ChannelFrame.newBuilder().setRequest(request).build());
+            if (bodiless) {
+                outbound.add(END_OF_REQUEST);
+                requestEnded = true;
+            }
         }
         if (spares != null) {
             spares.gone(this);

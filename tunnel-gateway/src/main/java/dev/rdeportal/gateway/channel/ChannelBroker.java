@@ -129,7 +129,16 @@ public final class ChannelBroker {
      */
     public CompletableFuture<AgentChannel> openPreview(String clusterId, String workspaceId, String user, int port,
                                                        HttpRequestHead request) {
-        return openPreviewChannel(clusterId, 3, "previews", OpenChannel.newBuilder()
+        return openPreview(clusterId, workspaceId, user, port, request, false);
+    }
+
+    /**
+     * Like {@link #openPreview(String, String, String, int, HttpRequestHead)}; {@code bodiless}: the
+     * request has no body, so on a spare its End goes out with it (see {@link AgentChannel#claim(OpenChannel, boolean)}).
+     */
+    public CompletableFuture<AgentChannel> openPreview(String clusterId, String workspaceId, String user, int port,
+                                                       HttpRequestHead request, boolean bodiless) {
+        return openPreviewChannel(clusterId, 3, "previews", bodiless, OpenChannel.newBuilder()
                 .setWorkspaceId(workspaceId)
                 .setKind(ChannelKind.CHANNEL_KIND_PREVIEW)
                 .setPort(port)
@@ -140,7 +149,13 @@ public final class ChannelBroker {
     /** 1.4: a preview channel to the app published under {@code publishId}, on its agent. */
     public CompletableFuture<AgentChannel> openPublished(String clusterId, String publishId, String user,
                                                          HttpRequestHead request) {
-        return openPreviewChannel(clusterId, 4, "published apps", OpenChannel.newBuilder()
+        return openPublished(clusterId, publishId, user, request, false);
+    }
+
+    /** Like {@link #openPublished(String, String, String, HttpRequestHead)}, {@code bodiless} as for previews. */
+    public CompletableFuture<AgentChannel> openPublished(String clusterId, String publishId, String user,
+                                                         HttpRequestHead request, boolean bodiless) {
+        return openPreviewChannel(clusterId, 4, "published apps", bodiless, OpenChannel.newBuilder()
                 .setWorkspaceId(publishId)
                 .setPublishId(publishId)
                 .setKind(ChannelKind.CHANNEL_KIND_PREVIEW)
@@ -153,7 +168,7 @@ public final class ChannelBroker {
      * else (or if the spare is lost before the agent answers) asked for on the control stream.
      */
     private CompletableFuture<AgentChannel> openPreviewChannel(String clusterId, int minMinor, String what,
-                                                               OpenChannel.Builder request) {
+                                                               boolean bodiless, OpenChannel.Builder request) {
         Optional<? extends AgentLink> agent = agents.apply(clusterId);
         if (agent.isEmpty() || agent.get().protocolMinor() < ProtocolVersions.SPARE_PREVIEW_MINOR) {
             previewsAsked.increment();
@@ -171,7 +186,7 @@ public final class ChannelBroker {
                 break;
             }
             String channelId = ids.get();
-            CompletableFuture<AgentChannel> claimed = spare.claim(request.setChannelId(channelId).build());
+            CompletableFuture<AgentChannel> claimed = spare.claim(request.setChannelId(channelId).build(), bodiless);
             if (claimed == null) {
                 continue; // ended meanwhile
             }

@@ -259,7 +259,7 @@ public final class PreviewFilter implements WebFilter, Ordered {
                     sessions.count(session, 1, 0, 0);
                     HttpRequestHead head = head(exchange.getRequest(), websocket, hostHeader, clientIp);
                     return Mono.fromFuture(() -> broker.openPreview(view.clusterId(), view.id(), session.user(),
-                            origin.port(), head));
+                            origin.port(), head, !websocket && bodiless(exchange.getRequest())));
                 })
                 .flatMap(channel -> websocket
                         ? relay.websocket(exchange, channel, traffic)
@@ -285,7 +285,8 @@ public final class PreviewFilter implements WebFilter, Ordered {
                     }
                     sessions.count(session, 1, 0, 0);
                     HttpRequestHead head = head(exchange.getRequest(), websocket, hostHeader, clientIp);
-                    return Mono.fromFuture(() -> broker.openPublished(app.clusterId(), app.id(), session.user(), head));
+                    return Mono.fromFuture(() -> broker.openPublished(app.clusterId(), app.id(), session.user(), head,
+                            !websocket && bodiless(exchange.getRequest())));
                 })
                 .flatMap(channel -> websocket
                         ? relay.websocket(exchange, channel, traffic)
@@ -365,6 +366,19 @@ public final class PreviewFilter implements WebFilter, Ordered {
 
     private Mono<Void> notFound(ServerWebExchange exchange) {
         return responses.error(exchange, ErrorCode.NOT_FOUND, "There is no such preview.", null);
+    }
+
+    /**
+     * An HTTP/1.1 request without a body by its framing (RFC 9112 §6.3): neither Transfer-Encoding
+     * nor a Content-Length above 0. Its End can go out with its head.
+     */
+    static boolean bodiless(ServerHttpRequest request) {
+        HttpHeaders headers = request.getHeaders();
+        if (headers.containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
+            return false;
+        }
+        String length = headers.getFirst(HttpHeaders.CONTENT_LENGTH);
+        return length == null || length.strip().equals("0");
     }
 
     static boolean isWebSocket(ServerHttpRequest request) {

@@ -3,6 +3,7 @@ package dev.rdeportal.gateway.preview;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.rdeportal.gateway.channel.AgentChannel;
+import dev.rdeportal.gateway.channel.FrameArrays;
 import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.ChannelFrame;
 import dev.rdeportal.proto.v1.End;
@@ -92,10 +93,22 @@ final class PreviewRelay {
     // ---- HTTP ------------------------------------------------------------------------------------
 
     Mono<Void> http(ServerWebExchange exchange, AgentChannel channel, Traffic traffic) {
+        boolean ended = channel.requestEnded();
         Flux<ChannelFrame> body = exchange.getRequest().getBody()
-                .concatMapIterable(buffer -> chunks(buffer, traffic));
+                .concatMapIterable(buffer -> {
+                    if (ended && buffer.readableByteCount() > 0) {
+                        // Declared bodiless (its End already went out with it) yet it has one.
+                        DataBufferUtils.release(buffer);
+                        throw new IllegalStateException("a request without Content-Length or Transfer-Encoding sent a body");
+                    }
+                    return chunks(buffer, traffic);
+                });
         Disposable upload = channel.forward(body)
-                .then(Mono.fromRunnable(() -> channel.sendFrame(END)))
+                .then(Mono.fromRunnable(() -> {
+                    if (!ended) {
+                        channel.sendFrame(END);
+                    }
+                }))
                 .subscribe(null, e -> {
                     log.debug("preview upload on {} ended: {}", channel, e.toString());
                     channel.close();
@@ -129,7 +142,7 @@ final class PreviewRelay {
                             ByteString data = frame.getData();
                             traffic.out.addAndGet(data.size());
                             credits.taken(frame);
-                            sink.next(response.bufferFactory().wrap(data.asReadOnlyByteBuffer()));
+                            sink.next(buffer(response.bufferFactory(), data));
                         }
                         case END -> complete.set(true);
                         case CLOSE -> sink.error(new Unreachable("the app's response was cut off: " + reason(frame)));
@@ -287,6 +300,18 @@ final class PreviewRelay {
         } finally {
             DataBufferUtils.release(buffer);
         }
+    }
+
+    /**
+     * A data frame's bytes as the response's buffer, without a copy. On Netty the buffer gives the
+     * frame's array back for the next frame once written ({@link FrameArrays}); the frame is not
+     * read again after this.
+     */
+    private static DataBuffer buffer(org.springframework.core.io.buffer.DataBufferFactory factory, ByteString data) {
+        if (factory instanceof org.springframework.core.io.buffer.NettyDataBufferFactory netty) {
+            return netty.wrap(FrameArrays.toByteBuf(data));
+        }
+        return factory.wrap(data.asReadOnlyByteBuffer());
     }
 
     private static String reason(ChannelFrame frame) {

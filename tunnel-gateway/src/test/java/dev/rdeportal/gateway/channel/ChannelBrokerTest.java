@@ -239,6 +239,38 @@ class ChannelBrokerTest {
     }
 
     @Test
+    void aBodilessRequestOnASpareIsEndedInTheSameWriteAndOnlyThen() throws Exception {
+        Link agent15 = new Link("agent-1", 5);
+        ChannelBroker broker = broker(agent15);
+        ServerCallStreamObserver<ChannelFrame> bodiless = call();
+        StreamObserver<ChannelFrame> first = broker.accept("agent-1", bodiless);
+        first.onNext(spare("spare-1"));
+        CompletableFuture<AgentChannel> get = broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/a"), true);
+        ArgumentCaptor<ChannelFrame> sent = ArgumentCaptor.forClass(ChannelFrame.class);
+        verify(bodiless, atLeast(1)).onNext(sent.capture());
+        // Request and End, before the agent accepted: nothing else may come between them.
+        assertThat(sent.getAllValues()).hasSize(2);
+        assertThat(sent.getAllValues().get(0).hasRequest()).isTrue();
+        assertThat(sent.getAllValues().get(1).hasEnd()).isTrue();
+        first.onNext(open(sent.getAllValues().get(0).getRequest().getChannelId()));
+        assertThat(get.get(1, TimeUnit.SECONDS).requestEnded()).isTrue();
+
+        // With a body (or unknown), the End is the relay's to send after the body.
+        ServerCallStreamObserver<ChannelFrame> withBody = call();
+        StreamObserver<ChannelFrame> second = broker.accept("agent-1", withBody);
+        second.onNext(spare("spare-2"));
+        CompletableFuture<AgentChannel> post = broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/b"), false);
+        ArgumentCaptor<ChannelFrame> sent2 = ArgumentCaptor.forClass(ChannelFrame.class);
+        verify(withBody, atLeast(1)).onNext(sent2.capture());
+        assertThat(sent2.getAllValues()).hasSize(1);
+        second.onNext(open(sent2.getAllValues().get(0).getRequest().getChannelId()));
+        assertThat(post.get(1, TimeUnit.SECONDS).requestEnded()).isFalse();
+        // Asked on the control stream (no spare left): never ended early.
+        assertThat(broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/c"), true)).isNotDone();
+        assertThat(agent15.delivered).hasSize(1);
+    }
+
+    @Test
     void anAgentBelow15IsAskedOnTheControlStreamEvenWithASpare() {
         Link agent14 = new Link("agent-1", 4);
         ChannelBroker broker = broker(agent14);
