@@ -1,8 +1,8 @@
 package dev.rdeportal.gateway;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.AgentTunnelGrpc;
-import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -16,6 +16,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +56,8 @@ final class AgentAuthenticator implements ServerInterceptor, ServerCallExecutorS
      * Where calls that may block run (control streams, credential lookups, health checks): cached
      * daemon threads, as gRPC's default executor was; idle threads end after a minute.
      */
-    static final Executor BLOCKING = java.util.concurrent.Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
-        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+    static final Executor BLOCKING = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
 
         @Override
         public Thread newThread(Runnable task) {

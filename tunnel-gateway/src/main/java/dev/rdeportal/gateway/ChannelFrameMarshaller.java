@@ -3,6 +3,7 @@ package dev.rdeportal.gateway;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.rdeportal.gateway.channel.FrameArrays;
 import dev.rdeportal.proto.v1.AgentTunnelGrpc;
 import dev.rdeportal.proto.v1.ChannelFrame;
 import io.grpc.KnownLength;
@@ -87,7 +88,7 @@ final class ChannelFrameMarshaller implements MethodDescriptor.PrototypeMarshall
                 return ChannelFrame.getDefaultInstance();
             }
             // Straight into one array (InputStream.readNBytes would gather 8 KiB chunks and copy them again).
-            byte[] bytes = dev.rdeportal.gateway.channel.FrameArrays.take(size);
+            byte[] bytes = FrameArrays.take(size);
             int read = 0;
             while (read < size) {
                 int n = stream.read(bytes, read, size - read);

@@ -16,6 +16,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -59,9 +60,9 @@ class ChannelFrameMarshallerTest {
     @Test
     void dataIsAViewOfItsOwnArrayNotOfAReusedBuffer() throws Exception {
         byte[] a = new byte[1000];
-        java.util.Arrays.fill(a, (byte) 'a');
+        Arrays.fill(a, (byte) 'a');
         byte[] b = new byte[1000];
-        java.util.Arrays.fill(b, (byte) 'b');
+        Arrays.fill(b, (byte) 'b');
         ChannelFrame first = roundTrip(ChannelFrame.newBuilder().setData(ByteString.copyFrom(a)).build(), true);
         ChannelFrame second = roundTrip(ChannelFrame.newBuilder().setData(ByteString.copyFrom(b)).build(), true);
         // Parsing the second frame must not change the first one's bytes.

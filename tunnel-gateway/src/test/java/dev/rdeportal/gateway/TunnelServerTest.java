@@ -11,6 +11,7 @@ import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import dev.rdeportal.domain.MetaDataKeys;
 import dev.rdeportal.domain.cluster.AgentCredentialView;
 import dev.rdeportal.domain.cluster.AgentJoinRefusedEvent;
@@ -18,6 +19,7 @@ import dev.rdeportal.domain.cluster.FindAgentCredentialQuery;
 import dev.rdeportal.domain.cluster.JoinAgentCommand;
 import dev.rdeportal.domain.cluster.RecordAgentConnectedCommand;
 import dev.rdeportal.domain.cluster.RecordAgentDisconnectedCommand;
+import dev.rdeportal.domain.publish.FindPendingPublishOperationsQuery;
 import dev.rdeportal.domain.workspace.CompleteWorkspaceOperationCommand;
 import dev.rdeportal.domain.workspace.DispatchWorkspaceOperationCommand;
 import dev.rdeportal.domain.workspace.FailWorkspaceOperationCommand;
@@ -29,6 +31,7 @@ import dev.rdeportal.domain.workspace.ReconcileWorkspaceCommand;
 import dev.rdeportal.domain.workspace.WorkspaceSpec;
 import dev.rdeportal.domain.workspace.WorkspaceStatus;
 import dev.rdeportal.domain.workspace.WorkspaceView;
+import dev.rdeportal.gateway.channel.AgentChannel;
 import dev.rdeportal.gateway.channel.ChannelBroker;
 import dev.rdeportal.proto.JoinToken;
 import dev.rdeportal.proto.ProtocolVersions;
@@ -39,6 +42,7 @@ import dev.rdeportal.proto.v1.ChannelOpen;
 import dev.rdeportal.proto.v1.GatewayMessage;
 import dev.rdeportal.proto.v1.Heartbeat;
 import dev.rdeportal.proto.v1.Hello;
+import dev.rdeportal.proto.v1.HttpRequestHead;
 import dev.rdeportal.proto.v1.JoinRequest;
 import dev.rdeportal.proto.v1.JoinResponse;
 import dev.rdeportal.proto.v1.Operation;
@@ -49,6 +53,8 @@ import dev.rdeportal.proto.v1.WorkspaceReport;
 import dev.rdeportal.proto.v1.WorkspaceState;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
@@ -57,6 +63,7 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -124,7 +131,7 @@ class TunnelServerTest {
 
     @BeforeAll
     static void generateTls() {
-        tls = TlsMaterial.load(new GatewayProperties.Tls(null, null, tlsDir, null), java.time.Clock.systemUTC());
+        tls = TlsMaterial.load(new GatewayProperties.Tls(null, null, tlsDir, null), Clock.systemUTC());
     }
 
     private AgentCredentials credentials;
@@ -160,7 +167,7 @@ class TunnelServerTest {
                 return CompletableFuture.completedFuture(workspaces.values().stream()
                         .filter(w -> w.clusterId().equals(q.clusterId())).toList());
             }
-            if (query instanceof dev.rdeportal.domain.publish.FindPendingPublishOperationsQuery) {
+            if (query instanceof FindPendingPublishOperationsQuery) {
                 return CompletableFuture.completedFuture(List.of()); // agents of 1.4 and later ask on connect
             }
             if (query instanceof FindWorkspaceQuery q) {
@@ -535,8 +542,8 @@ class TunnelServerTest {
         }
         assertThat(broker.spares(joined.getAgentId())).isEqualTo(1);
 
-        CompletableFuture<dev.rdeportal.gateway.channel.AgentChannel> opened = broker.openPreview("c1", "w-1",
-                "alice@example.com", 3000, dev.rdeportal.proto.v1.HttpRequestHead.newBuilder().setMethod("GET")
+        CompletableFuture<AgentChannel> opened = broker.openPreview("c1", "w-1",
+                "alice@example.com", 3000, HttpRequestHead.newBuilder().setMethod("GET")
                         .setTarget("/").build());
         ChannelFrame request = poll(toAgent);
         assertThat(request.hasRequest()).isTrue();
@@ -558,7 +565,7 @@ class TunnelServerTest {
 
         assertThat(authenticator.getExecutor(call(AgentTunnelGrpc.getChannelMethod()),
                 headers(joined.getAgentId(), joined.getAgentSecret())))
-                .isSameAs(com.google.common.util.concurrent.MoreExecutors.directExecutor());
+                .isSameAs(MoreExecutors.directExecutor());
         // Not known good: the lookup (or refusal) runs on a pool thread, never on the event loop (the
         // server's own executor is direct, so null would mean the event loop).
         assertThat(authenticator.getExecutor(call(AgentTunnelGrpc.getChannelMethod()),
@@ -585,8 +592,8 @@ class TunnelServerTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static <Q, A> io.grpc.ServerCall<Q, A> call(io.grpc.MethodDescriptor<Q, A> method) {
-        io.grpc.ServerCall<Q, A> call = mock(io.grpc.ServerCall.class);
+    private static <Q, A> ServerCall<Q, A> call(MethodDescriptor<Q, A> method) {
+        ServerCall<Q, A> call = mock(ServerCall.class);
         when(call.getMethodDescriptor()).thenReturn(method);
         return call;
     }
@@ -601,7 +608,7 @@ class TunnelServerTest {
     @Test
     void clientThatDoesNotTrustTheCaCannotConnect(@TempDir Path otherCa) throws Exception {
         TlsMaterial stranger = TlsMaterial.load(new GatewayProperties.Tls(null, null, otherCa, null),
-                java.time.Clock.systemUTC());
+                Clock.systemUTC());
         ManagedChannel untrusting = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
                 .sslContext(GrpcSslContexts.forClient().trustManager(stranger.caCertificate()).build())
                 .build();

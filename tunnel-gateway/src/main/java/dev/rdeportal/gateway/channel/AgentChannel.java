@@ -3,12 +3,14 @@ package dev.rdeportal.gateway.channel;
 import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.Ack;
 import dev.rdeportal.proto.v1.ChannelFrame;
+import dev.rdeportal.proto.v1.End;
 import dev.rdeportal.proto.v1.OpenChannel;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
@@ -62,7 +64,7 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
     private final ServerCallStreamObserver<ChannelFrame> call;
     private final Sinks.Many<ChannelFrame> inbound =
             Sinks.many().unicast().onBackpressureBuffer(Queues.<ChannelFrame>unbounded(32).get());
-    private final java.util.concurrent.atomic.AtomicInteger buffered = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger buffered = new AtomicInteger();
     private final ArrayDeque<ChannelFrame> outbound = new ArrayDeque<>();
     private final Matcher matcher;
     private final Spares spares;
@@ -70,7 +72,7 @@ public final class AgentChannel implements StreamObserver<ChannelFrame> {
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     private static final ChannelFrame END_OF_REQUEST =
-            ChannelFrame.newBuilder().setEnd(dev.rdeportal.proto.v1.End.getDefaultInstance()).build();
+            ChannelFrame.newBuilder().setEnd(End.getDefaultInstance()).build();
 
     // Guarded by this.
     private State state = State.AWAITING_OPEN;

@@ -11,6 +11,7 @@ import dev.rdeportal.proto.v1.HttpRequestHead;
 import dev.rdeportal.proto.v1.ListTerminalSessions;
 import dev.rdeportal.proto.v1.OpenChannel;
 import dev.rdeportal.proto.v1.TerminalSessionInfo;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -193,7 +195,7 @@ public final class ChannelBroker {
             previewsOnSpares.increment();
             claimed.orTimeout(openTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((c, e) -> {
                 if (e != null && unwrap(e) instanceof TimeoutException) {
-                    spare.fail(io.grpc.Status.DEADLINE_EXCEEDED.withDescription("no answer to preview " + channelId));
+                    spare.fail(Status.DEADLINE_EXCEEDED.withDescription("no answer to preview " + channelId));
                 }
             });
             return claimed.handle((c, e) -> {
@@ -389,6 +391,6 @@ public final class ChannelBroker {
     }
 
     private static Throwable unwrap(Throwable e) {
-        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 }

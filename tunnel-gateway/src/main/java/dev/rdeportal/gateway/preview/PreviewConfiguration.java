@@ -1,20 +1,26 @@
 package dev.rdeportal.gateway.preview;
 
+import dev.rdeportal.gateway.GatewayProperties;
 import dev.rdeportal.gateway.channel.ChannelBroker;
 import dev.rdeportal.gateway.firewall.FirewallGuard;
 import dev.rdeportal.gateway.terminal.TerminalAudit;
 import dev.rdeportal.gateway.terminal.WorkspaceAccess;
 import dev.rdeportal.gateway.ticket.Secrets;
+import io.micrometer.observation.ObservationPredicate;
 import java.security.SecureRandom;
 import java.time.Clock;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
-import org.axonframework.queryhandling.QueryGateway;
 import reactor.core.publisher.Mono;
 
 /**
@@ -60,7 +66,7 @@ public class PreviewConfiguration {
 
     /** Sessions close where the workspace's event is published: see {@link PreviewSessionCloser}. */
     @Bean
-    org.axonframework.config.ConfigurerModule previewSessionCloserProcessing() {
+    ConfigurerModule previewSessionCloserProcessing() {
         return configurer -> configurer.eventProcessing(processing ->
                 processing.registerSubscribingEventProcessor(PreviewSessionCloser.GROUP));
     }
@@ -68,7 +74,7 @@ public class PreviewConfiguration {
     /** Without a {@link MemberCheck} from the application, published apps refuse everyone (fail closed). */
     @Bean
     PublishedApps publishedApps(QueryGateway queryGateway, ObjectProvider<MemberCheck> memberCheck,
-                                dev.rdeportal.gateway.GatewayProperties gateway) {
+                                GatewayProperties gateway) {
         return new PublishedApps(queryGateway, gateway.callTimeout(),
                 memberCheck.getIfAvailable(() -> email -> Mono.just(false)));
     }
@@ -80,16 +86,15 @@ public class PreviewConfiguration {
      * (session 6 profile), and every preview path would have been one "UNKNOWN" uri tag anyway.
      */
     @Bean
-    io.micrometer.observation.ObservationPredicate previewRequestsUnobserved(PreviewProperties properties) {
-        return (name, context) -> !(context instanceof org.springframework.http.server.reactive.observation
-                .ServerRequestObservationContext server && isPreview(server, properties.domain()));
+    ObservationPredicate previewRequestsUnobserved(PreviewProperties properties) {
+        return (name, context) -> !(context instanceof ServerRequestObservationContext server && isPreview(server, properties.domain()));
     }
 
-    static boolean isPreview(org.springframework.http.server.reactive.observation.ServerRequestObservationContext context,
+    static boolean isPreview(ServerRequestObservationContext context,
                              String domain) {
-        org.springframework.http.server.reactive.ServerHttpRequest request = context.getCarrier();
+        ServerHttpRequest request = context.getCarrier();
         return request != null && PreviewOrigin.underDomain(
-                PreviewFilter.hostName(request.getHeaders().getFirst(org.springframework.http.HttpHeaders.HOST)), domain);
+                PreviewFilter.hostName(request.getHeaders().getFirst(HttpHeaders.HOST)), domain);
     }
 
     @Bean

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -149,7 +150,7 @@ public final class PreviewFilter implements WebFilter, Ordered {
 
     /** The IP firewall first: a blocked address gets 403 {@code firewall-blocked}, recorded by the guard. */
     private Mono<Void> admitted(ServerWebExchange exchange, String user, PreviewOrigin origin,
-                                java.util.function.Supplier<Mono<Void>> then) {
+                                Supplier<Mono<Void>> then) {
         String clientIp = ClientIp.of(exchange);
         return firewall.admit(user, clientIp, "preview:" + origin.workspaceId() + ":" + origin.port())
                 .flatMap(block -> block.isEmpty() ? then.get()

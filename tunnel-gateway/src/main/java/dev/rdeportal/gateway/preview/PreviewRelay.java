@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -27,6 +29,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.core.publisher.Sinks;
 import reactor.core.publisher.SynchronousSink;
 
@@ -201,7 +204,7 @@ final class PreviewRelay {
                     Handler handler = new Handler(channel, rest.asFlux(), subprotocol, traffic, handled);
                     return upgrades.handleRequest(exchange, handler)
                             .doFinally(signal -> {
-                                if (signal != reactor.core.publisher.SignalType.ON_COMPLETE || !handled.get()) {
+                                if (signal != SignalType.ON_COMPLETE || !handled.get()) {
                                     channel.close();
                                 }
                             });
@@ -307,8 +310,8 @@ final class PreviewRelay {
      * frame's array back for the next frame once written ({@link FrameArrays}); the frame is not
      * read again after this.
      */
-    private static DataBuffer buffer(org.springframework.core.io.buffer.DataBufferFactory factory, ByteString data) {
-        if (factory instanceof org.springframework.core.io.buffer.NettyDataBufferFactory netty) {
+    private static DataBuffer buffer(DataBufferFactory factory, ByteString data) {
+        if (factory instanceof NettyDataBufferFactory netty) {
             return netty.wrap(FrameArrays.toByteBuf(data));
         }
         return factory.wrap(data.asReadOnlyByteBuffer());

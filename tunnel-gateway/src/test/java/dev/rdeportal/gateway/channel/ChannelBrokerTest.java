@@ -13,6 +13,7 @@ import static org.mockito.Mockito.when;
 import com.google.protobuf.ByteString;
 import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.Ack;
+import dev.rdeportal.proto.v1.ChannelClose;
 import dev.rdeportal.proto.v1.ChannelFrame;
 import dev.rdeportal.proto.v1.ChannelKind;
 import dev.rdeportal.proto.v1.ChannelOpen;
@@ -192,8 +193,8 @@ class ChannelBrokerTest {
         return ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId(spareId).setSpare(true)).build();
     }
 
-    private static dev.rdeportal.proto.v1.HttpRequestHead get(String target) {
-        return dev.rdeportal.proto.v1.HttpRequestHead.newBuilder().setMethod("GET").setTarget(target).build();
+    private static HttpRequestHead get(String target) {
+        return HttpRequestHead.newBuilder().setMethod("GET").setTarget(target).build();
     }
 
     /** The request a spare was given: the first frame the gateway sent on it. */
@@ -305,7 +306,7 @@ class ChannelBrokerTest {
         StreamObserver<ChannelFrame> stream = broker.accept("agent-1", call);
         stream.onNext(spare("spare-1"));
         CompletableFuture<AgentChannel> refused = broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/"));
-        stream.onNext(ChannelFrame.newBuilder().setClose(dev.rdeportal.proto.v1.ChannelClose.newBuilder()
+        stream.onNext(ChannelFrame.newBuilder().setClose(ChannelClose.newBuilder()
                 .setReason("workspace w1 is not running here or has no port 3000")).build());
         assertThatThrownBy(() -> refused.get(1, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(ChannelUnavailableException.class)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -68,7 +69,7 @@ class FrameArraysTest {
         ByteBuf buffer = FrameArrays.toByteBuf(rope);
         byte[] read = new byte[buffer.readableBytes()];
         buffer.getBytes(buffer.readerIndex(), read);
-        assertThat(new String(read, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("a".repeat(100) + "b".repeat(100));
+        assertThat(new String(read, StandardCharsets.UTF_8)).isEqualTo("a".repeat(100) + "b".repeat(100));
         buffer.release();
         assertThat(FrameArrays.pooled()).isEqualTo(before);
         // A small frame's array is not taken in either.

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationPredicate;
 import io.micrometer.observation.ObservationRegistry;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
@@ -17,7 +18,7 @@ class PreviewObservationTest {
 
     private static ServerRequestObservationContext request(String host) {
         MockServerHttpRequest request = MockServerHttpRequest.get("/small").header("Host", host).build();
-        return new ServerRequestObservationContext(request, new MockServerHttpResponse(), java.util.Map.of());
+        return new ServerRequestObservationContext(request, new MockServerHttpResponse(), Map.of());
     }
 
     @Test
