@@ -583,6 +583,10 @@ public final class TerminalBench {
             byte[] end = new byte[keep];
             data.position(data.limit() - keep);
             data.get(end);
+            // Counted before the marker is looked for: the waiting thread reads the count as soon as
+            // it sees the marker, and a count added after that missed the last message (a run of
+            // session 6 came out 16,412 bytes short that way).
+            received.addAndGet(n);
             synchronized (tail) {
                 tail.append(new String(end, StandardCharsets.ISO_8859_1));
                 if (tail.length() > 512) {
@@ -593,7 +597,6 @@ public final class TerminalBench {
                     awaited = null;
                 }
             }
-            received.addAndGet(n);
             if (last) {
                 // A client may hand a large message over in parts; count messages, not parts.
                 messages.incrementAndGet();
