@@ -48,16 +48,15 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Bytes are relayed in memory only. Output goes to the client one write at a time: the frames
  * that arrived while the last write was under way, joined into one message (see
- * {@link OutputBatches}). The agent is credited for them as they arrive while the relay holds
- * little, else once the socket accepted them ({@link OutputCredit}), so a browser that reads
- * slowly holds back its own terminal and nothing else.
+ * {@link OutputBatches}). The agent is credited for them once the socket accepted them, so a
+ * browser that reads slowly holds back its own terminal and nothing else.
  */
 final class TerminalWebSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger("rde.gateway.terminal");
     /** Largest binary message of output: frames that wait while the socket is busy leave together, up to this. */
     static final int MAX_MESSAGE_BYTES = 4 * ProtocolVersions.CHANNEL_MAX_FRAME_BYTES;
-    /** Output is acknowledged to the agent in steps of at least this much of its credit. */
+    /** Output is acknowledged to the agent once this much of its credit is due. */
     static final int ACK_THRESHOLD = ProtocolVersions.CHANNEL_MAX_FRAME_BYTES;
 
     private final TerminalTickets tickets;
@@ -280,24 +279,16 @@ final class TerminalWebSocketHandler {
         Instant openedAt = clock.instant();
         AtomicReference<String> sessionId = new AtomicReference<>();
         AtomicReference<ChannelClose> closed = new AtomicReference<>();
-        // Output is acknowledged as it arrives while the relay holds little, else as the client takes it.
-        OutputCredit credit = new OutputCredit(channel::acknowledge, ACK_THRESHOLD, OutputCredit.HOLD_BYTES);
+        AtomicLong unacked = new AtomicLong(); // output the client took, not yet acknowledged to the agent
         AtomicLong bytesIn = new AtomicLong(); // keystrokes, as the client sent them
         AtomicLong bytesOut = new AtomicLong(); // output, as the client's socket took it
 
         // No prefetch: the next batch is formed once the last write is done, from all that came meanwhile.
-        Flux<ChannelFrame> frames = channel.frames()
-                .doOnNext(frame -> {
-                    if (frame.hasData()) {
-                        credit.received(ProtocolVersions.channelCost(frame.getData().size()));
-                    }
-                })
-                .takeUntil(ChannelFrame::hasClose);
-        Mono<Void> toClient = OutputBatches.of(frames, MAX_MESSAGE_BYTES)
+        Mono<Void> toClient = OutputBatches.of(channel.frames().takeUntil(ChannelFrame::hasClose), MAX_MESSAGE_BYTES)
                 .concatMap(batch -> {
                     ChannelFrame frame = batch.control();
                     if (frame == null) {
-                        return sendOutput(ws, batch, credit, bytesOut);
+                        return sendOutput(ws, channel, batch, unacked, bytesOut);
                     }
                     return switch (frame.getBodyCase()) {
                         case READY -> {
@@ -346,16 +337,25 @@ final class TerminalWebSocketHandler {
 
     /**
      * One binary message of output. Once the socket has taken it, what the agent charged for those
-     * frames (each frame's channel cost, at least 256 bytes) counts as written: see
-     * {@link OutputCredit} for when that is acknowledged to the agent.
+     * frames (each frame's channel cost, at least 256 bytes, so a sum that
+     * {@link AgentChannel#acknowledge} passes on unchanged) is due to the agent.
      */
-    private Mono<Void> sendOutput(WebSocketSession ws, OutputBatches.Batch batch, OutputCredit credit, AtomicLong bytesOut) {
+    private Mono<Void> sendOutput(WebSocketSession ws, AgentChannel channel, OutputBatches.Batch batch, AtomicLong unacked,
+                                  AtomicLong bytesOut) {
         ByteString data = batch.data();
         return ws.send(Mono.just(ws.binaryMessage(factory -> factory.wrap(data.asReadOnlyByteBuffer()))))
                 .then(Mono.fromRunnable(() -> {
                     broker.countTerminalBytes(false, data.size());
                     bytesOut.addAndGet(data.size());
-                    credit.written(batch.cost());
+                    // In steps of at least ACK_THRESHOLD: an echo costs 256 bytes of the 256 KiB
+                    // window, so what stays unacknowledged never holds the agent back, and an echo
+                    // costs one message on the agent's connection, not two. Output that floods
+                    // comes in batches larger than that and is acknowledged write by write.
+                    long due = unacked.addAndGet(batch.cost());
+                    if (due >= ACK_THRESHOLD) {
+                        unacked.addAndGet(-due);
+                        channel.acknowledge((int) due);
+                    }
                 }));
     }
 
