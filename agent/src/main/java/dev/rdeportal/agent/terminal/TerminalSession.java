@@ -210,11 +210,16 @@ final class TerminalSession {
                     client.awaitCredit(this::ending);
                 }
                 n = reader.gather(frame, n, client == null ? frame.length : client.maxFrameBytes());
+                boolean kept = false;
                 synchronized (this) {
                     buffer.write(frame, 0, n);
                     if (attached != null) {
-                        attached.sendData(frame, 0, n);
+                        // Sent without a copy; an array the frames still refer to is theirs.
+                        kept = !attached.sendOwned(frame, n);
                     }
+                }
+                if (kept) {
+                    frame = new byte[ProtocolVersions.TERMINAL_MAX_FRAME_BYTES];
                 }
             }
         } catch (IOException e) {

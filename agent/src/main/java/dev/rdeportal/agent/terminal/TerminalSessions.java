@@ -53,9 +53,24 @@ public final class TerminalSessions implements ChannelHandler, AutoCloseable {
     private final ExecutorService threads;
     private final Supplier<String> ids;
     private final ConcurrentMap<String, TerminalSession> sessions = new ConcurrentHashMap<>();
+    private final boolean serialisingTransport;
 
     TerminalSessions(TerminalConfig config, WorkspaceRuntime runtime, Clock clock, ScheduledExecutorService scheduler,
                      ExecutorService threads, Supplier<String> ids) {
+        this(config, runtime, clock, scheduler, threads, ids, false);
+    }
+
+    /**
+     * @param serialisingTransport whether the gateway is dialled over a transport that serialises a
+     *                             message when it is handed over (Netty, as the agent dials), so a
+     *                             frame that left at once no longer refers to the reader's array and
+     *                             the reader may read into it again; the in-process transport of
+     *                             tests passes the message object itself, and then every frame keeps
+     *                             an array of its own
+     */
+    TerminalSessions(TerminalConfig config, WorkspaceRuntime runtime, Clock clock, ScheduledExecutorService scheduler,
+                     ExecutorService threads, Supplier<String> ids, boolean serialisingTransport) {
+        this.serialisingTransport = serialisingTransport;
         this.config = config;
         this.runtime = runtime;
         this.clock = clock;
@@ -67,7 +82,8 @@ public final class TerminalSessions implements ChannelHandler, AutoCloseable {
     /**
      * The production wiring: system clock, random session ids, daemon threads (a reader per
      * session, a writer per attached client; sessions are capped, so threads are too). Listens to
-     * the runtime, so a workspace that stops on its own ends its sessions as well.
+     * the runtime, so a workspace that stops on its own ends its sessions as well. The agent dials
+     * the gateway over Netty (TLS), which serialises what it is handed.
      */
     public static TerminalSessions create(TerminalConfig config, WorkspaceRuntime runtime) {
         AtomicInteger count = new AtomicInteger();
@@ -82,7 +98,7 @@ public final class TerminalSessions implements ChannelHandler, AutoCloseable {
             return t;
         });
         TerminalSessions sessions = new TerminalSessions(config, runtime, Clock.systemUTC(), scheduler, threads,
-                TerminalSessions::newId);
+                TerminalSessions::newId, true);
         runtime.onChange(state -> {
             if (state.phase() != WorkspacePhase.RUNNING) {
                 sessions.workspaceEnded(state.workspaceId(), "workspace stopped");
@@ -139,7 +155,7 @@ public final class TerminalSessions implements ChannelHandler, AutoCloseable {
             session = found.get();
         }
         ChannelStream stream = new ChannelStream(request.getChannelId(), session, threads, config.bufferBytes(),
-                ProtocolVersions.terminalFrameBytes(request.getMaxFrameBytes()));
+                ProtocolVersions.terminalFrameBytes(request.getMaxFrameBytes()), serialisingTransport);
         stream.dial(gateway);
         if (!session.attach(stream, (int) request.getCols(), (int) request.getRows())) {
             stream.close(dev.rdeportal.proto.v1.ChannelClose.newBuilder().setReason("the terminal session has ended").build());

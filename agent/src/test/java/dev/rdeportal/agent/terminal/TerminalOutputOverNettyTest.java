@@ -1,0 +1,238 @@
+package dev.rdeportal.agent.terminal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rdeportal.agent.runtime.TerminalProcess;
+import dev.rdeportal.agent.runtime.WorkspaceRuntime;
+import dev.rdeportal.proto.ProtocolVersions;
+import dev.rdeportal.proto.v1.Ack;
+import dev.rdeportal.proto.v1.AgentTunnelGrpc;
+import dev.rdeportal.proto.v1.ChannelFrame;
+import dev.rdeportal.proto.v1.ChannelKind;
+import dev.rdeportal.proto.v1.OpenChannel;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Over a transport that serialises (Netty, as the agent dials the gateway), the session's reader
+ * reads into the array of a frame that already left (see {@code ChannelStream.sendOwned}): the
+ * gateway must still get every byte as the process wrote it, in order, through many windows of
+ * credit and a gateway that acknowledges late.
+ */
+@Timeout(60)
+class TerminalOutputOverNettyTest {
+
+    private static final int OUTPUT_BYTES = 8 * 1024 * 1024 + 12_345; // 32 windows of credit, and a ragged end
+
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final AtomicInteger dataFrames = new AtomicInteger();
+    private final java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(1);
+    private Server server;
+    private ManagedChannel channel;
+    private TerminalSessions sessions;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (sessions != null) {
+            sessions.close();
+        }
+        if (channel != null) {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        if (server != null) {
+            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        threads.shutdownNow();
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void everyByteArrivesInOrderWhileTheReaderReusesItsArray() throws Exception {
+        ScheduledExecutorService late = Executors.newSingleThreadScheduledExecutor();
+        try {
+            server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                    .addService(new AgentTunnelGrpc.AgentTunnelImplBase() {
+                        @Override
+                        public StreamObserver<ChannelFrame> channel(StreamObserver<ChannelFrame> toAgent) {
+                            return new StreamObserver<>() {
+                                @Override
+                                public void onNext(ChannelFrame frame) {
+                                    if (frame.hasReady()) {
+                                        attached.countDown(); // the process writes once a client is there
+                                    }
+                                    if (frame.hasData()) {
+                                        synchronized (received) {
+                                            received.writeBytes(frame.getData().toByteArray());
+                                        }
+                                        int n = dataFrames.incrementAndGet();
+                                        int cost = ProtocolVersions.channelCost(frame.getData().size());
+                                        ChannelFrame ack = ChannelFrame.newBuilder().setAck(Ack.newBuilder().setBytes(cost)).build();
+                                        // Every third frame is acknowledged a little later, so that the
+                                        // reader meets a full window now and then and frames wait.
+                                        if (n % 3 == 0) {
+                                            late.schedule(() -> send(toAgent, ack), 2, TimeUnit.MILLISECONDS);
+                                        } else {
+                                            send(toAgent, ack);
+                                        }
+                                    }
+                                    if (frame.hasClose()) {
+                                        closed.complete(null);
+                                    }
+                                }
+
+                                @Override
+                                public void onError(Throwable t) {
+                                    closed.completeExceptionally(t);
+                                }
+
+                                @Override
+                                public void onCompleted() {
+                                    closed.complete(null);
+                                    synchronized (toAgent) {
+                                        toAgent.onCompleted();
+                                    }
+                                }
+                            };
+                        }
+                    }).build().start();
+            channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+            sessions = new TerminalSessions(TerminalConfig.defaults(), runtime(new PatternProcess(OUTPUT_BYTES, attached)),
+                    Clock.systemUTC(), scheduler, threads, () -> "ts-1", true);
+            sessions.open(OpenChannel.newBuilder().setChannelId("ch-1").setWorkspaceId("w-1")
+                            .setKind(ChannelKind.CHANNEL_KIND_TERMINAL).setUser("alice")
+                            .setMaxFrameBytes(ProtocolVersions.TERMINAL_MAX_FRAME_BYTES).build(),
+                    channel, refused -> closed.completeExceptionally(new AssertionError(refused.getReason())));
+            closed.get(50, TimeUnit.SECONDS);
+        } finally {
+            late.shutdownNow();
+        }
+        byte[] got;
+        synchronized (received) {
+            got = received.toByteArray();
+        }
+        assertThat(got.length).isEqualTo(OUTPUT_BYTES);
+        for (int i = 0; i < got.length; i++) {
+            if (got[i] != PatternProcess.at(i)) {
+                throw new AssertionError("byte " + i + " of " + got.length + " is " + got[i] + ", not " + PatternProcess.at(i));
+            }
+        }
+        assertThat(dataFrames.get()).isLessThan(OUTPUT_BYTES / 4096);
+    }
+
+    private static void send(StreamObserver<ChannelFrame> toAgent, ChannelFrame frame) {
+        synchronized (toAgent) {
+            try {
+                toAgent.onNext(frame);
+            } catch (RuntimeException ended) {
+                // the stream ended meanwhile
+            }
+        }
+    }
+
+    private static WorkspaceRuntime runtime(TerminalProcess process) {
+        return (WorkspaceRuntime) Proxy.newProxyInstance(WorkspaceRuntime.class.getClassLoader(),
+                new Class<?>[] {WorkspaceRuntime.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "openTerminal" -> process;
+                    case "name" -> "fake";
+                    case "toString" -> "fake runtime";
+                    case "hashCode" -> 0;
+                    case "equals" -> proxy == args[0];
+                    default -> null;
+                });
+    }
+
+    /**
+     * Output in which every position has its own byte (a run that a reused array overwrote shows),
+     * read as from a PTY: at most 4 KiB per read, and {@code available} says whether more is ready.
+     */
+    private static final class PatternProcess implements TerminalProcess {
+
+        private final int bytes;
+        private final java.util.concurrent.CountDownLatch start;
+        private int read;
+
+        PatternProcess(int bytes, java.util.concurrent.CountDownLatch start) {
+            this.bytes = bytes;
+            this.start = start;
+        }
+
+        static byte at(int position) {
+            return (byte) (position % 251 + position / 65_536);
+        }
+
+        @Override
+        public OutputStream input() {
+            return new ByteArrayOutputStream();
+        }
+
+        @Override
+        public InputStream output() {
+            return new InputStream() {
+                @Override
+                public int read() {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        throw new IOException(e);
+                    }
+                    if (read >= bytes) {
+                        return -1;
+                    }
+                    int n = Math.min(Math.min(len, 4096), bytes - read);
+                    for (int i = 0; i < n; i++) {
+                        b[off + i] = at(read + i);
+                    }
+                    read += n;
+                    return n;
+                }
+
+                @Override
+                public int available() {
+                    return start.getCount() > 0 ? 0 : Math.min(4096, Math.max(bytes - read, 1));
+                }
+            };
+        }
+
+        @Override
+        public void resize(int cols, int rows) {
+        }
+
+        @Override
+        public OptionalInt waitFor(Duration timeout) {
+            return OptionalInt.of(0);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
