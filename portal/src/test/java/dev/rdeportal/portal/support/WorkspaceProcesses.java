@@ -21,7 +21,11 @@ public final class WorkspaceProcesses {
     }
 
     public static Optional<ProcessHandle> of(Path agentDataDir, String workspaceId) {
-        Path record = agentDataDir.resolve("workspaces").resolve(workspaceId).resolve("workspace.json");
+        return recorded(agentDataDir.resolve("workspaces").resolve(workspaceId).resolve("workspace.json"));
+    }
+
+    /** The running process a workspace.json or published.json names, if it is still there. */
+    private static Optional<ProcessHandle> recorded(Path record) {
         try {
             JsonNode process = JSON.readTree(record.toFile()).get("process");
             if (process == null || process.isNull()) {
@@ -41,14 +45,24 @@ public final class WorkspaceProcesses {
         }
     }
 
-    /** Kills every workspace process tree the agent recorded (test clean-up). */
+    /**
+     * Kills every workspace process tree the agent recorded, and every published app's (test
+     * clean-up). Published apps (workspaces/.published/<id>/published.json) run apart from their
+     * workspace and outlive the agent as workspaces do: left out, PublishPostgresTest's apps ran on
+     * after the tests had finished.
+     */
     public static void killAll(Path agentDataDir) {
         Path workspaces = agentDataDir.resolve("workspaces");
-        if (!Files.isDirectory(workspaces)) {
+        killRecorded(workspaces, "workspace.json");
+        killRecorded(workspaces.resolve(".published"), "published.json");
+    }
+
+    private static void killRecorded(Path parent, String recordName) {
+        if (!Files.isDirectory(parent)) {
             return;
         }
-        try (Stream<Path> dirs = Files.list(workspaces)) {
-            dirs.forEach(dir -> of(agentDataDir, dir.getFileName().toString()).ifPresent(WorkspaceProcesses::kill));
+        try (Stream<Path> dirs = Files.list(parent)) {
+            dirs.forEach(dir -> recorded(dir.resolve(recordName)).ifPresent(WorkspaceProcesses::kill));
         } catch (IOException ignored) {
             // nothing to clean
         }
