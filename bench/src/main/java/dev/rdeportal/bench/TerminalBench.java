@@ -10,6 +10,12 @@ import dev.rdeportal.agent.runtime.local.LocalRuntimeConfig;
 import dev.rdeportal.portal.support.Api;
 import dev.rdeportal.portal.support.PortalHarness;
 import dev.rdeportal.portal.support.TestDatabase;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +40,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -45,6 +52,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import reactor.netty.http.client.WebsocketClientSpec;
 
 /**
  * Terminal benchmarks, each beside its baseline in the same run, reporting the ratio: the whole
@@ -374,7 +382,7 @@ public final class TerminalBench {
             String bearer = in.readLine().trim();
             HttpClient http = HttpClient.newHttpClient();
             Pattern ticket = Pattern.compile("\"ticket\"\\s*:\\s*\"([^\"]+)\"");
-            List<WebSocket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<WebSocket> sockets = new CopyOnWriteArrayList<>();
             AtomicInteger ready = new AtomicInteger();
             AtomicInteger failed = new AtomicInteger();
             ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -389,7 +397,7 @@ public final class TerminalBench {
                         if (!m.find()) {
                             throw new IllegalStateException("ticket answer " + r.statusCode() + " " + r.body());
                         }
-                        java.util.concurrent.CompletableFuture<String> first = new java.util.concurrent.CompletableFuture<>();
+                        CompletableFuture<String> first = new CompletableFuture<>();
                         WebSocket s = http.newWebSocketBuilder().header("Origin", baseUrl)
                                 .buildAsync(URI.create(baseUrl.replace("http://", "ws://") + "/api/v1/workspaces/" + ws + "/terminal"),
                                         new WebSocket.Listener() {
@@ -682,21 +690,21 @@ public final class TerminalBench {
      * browser sends them.
      */
     static final class NettyTransport implements Transport {
-        private final CompletableFuture<io.netty.channel.Channel> channel = new CompletableFuture<>();
+        private final CompletableFuture<Channel> channel = new CompletableFuture<>();
 
         static NettyTransport open(String origin, String uri, Ws ws) throws Exception {
             NettyTransport t = new NettyTransport();
             NETTY.headers(h -> h.add("Origin", origin))
-                    .websocket(reactor.netty.http.client.WebsocketClientSpec.builder()
+                    .websocket(WebsocketClientSpec.builder()
                             .maxFramePayloadLength(4 << 20).handlePing(true).build())
                     .uri(uri)
                     .handle((in, out) -> {
                         out.withConnection(c -> t.channel.complete(c.channel()));
                         return in.receiveFrames().doOnNext(frame -> {
-                            if (frame instanceof io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame
-                                    || frame instanceof io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame) {
+                            if (frame instanceof BinaryWebSocketFrame
+                                    || frame instanceof ContinuationWebSocketFrame) {
                                 ws.binary(frame.content().nioBuffer(), frame.isFinalFragment());
-                            } else if (frame instanceof io.netty.handler.codec.http.websocketx.TextWebSocketFrame text) {
+                            } else if (frame instanceof TextWebSocketFrame text) {
                                 ws.text(text.text());
                             }
                         }).then();
@@ -708,21 +716,21 @@ public final class TerminalBench {
 
         @Override
         public void sendBinary(ByteBuffer data) throws Exception {
-            write(new io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame(io.netty.buffer.Unpooled.wrappedBuffer(data)));
+            write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data)));
         }
 
         @Override
         public void sendText(String message) throws Exception {
-            write(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(message));
+            write(new TextWebSocketFrame(message));
         }
 
-        private void write(io.netty.handler.codec.http.websocketx.WebSocketFrame frame) throws Exception {
+        private void write(WebSocketFrame frame) throws Exception {
             channel.get().writeAndFlush(frame);
         }
 
         @Override
         public void abort() {
-            io.netty.channel.Channel c = channel.getNow(null);
+            Channel c = channel.getNow(null);
             if (c != null) {
                 c.close();
             }

@@ -4,20 +4,25 @@ import dev.rdeportal.agent.runtime.PublishState;
 import dev.rdeportal.agent.runtime.WorkspacePhase;
 import dev.rdeportal.agent.runtime.WorkspaceRuntime;
 import dev.rdeportal.proto.ProtocolVersions;
+import dev.rdeportal.proto.v1.ChannelKind;
 import dev.rdeportal.proto.v1.ChannelRefused;
 import dev.rdeportal.proto.v1.OpenChannel;
 import io.grpc.Channel;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,8 +60,8 @@ public final class PreviewProxy implements AutoCloseable {
     private final Map<String, PreviewStream> streams = new ConcurrentHashMap<>();
     // 1.5: spare streams dialled ahead, waiting for a request, on the current gateway connection.
     private final int spareCount;
-    private final java.util.Set<PreviewStream> spares = ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.atomic.AtomicLong spareIds = new java.util.concurrent.atomic.AtomicLong();
+    private final Set<PreviewStream> spares = ConcurrentHashMap.newKeySet();
+    private final AtomicLong spareIds = new AtomicLong();
     private final Object spareLock = new Object();
     private Channel spareGateway; // guarded by spareLock; null while spares are off
     private long spareGeneration; // guarded by spareLock
@@ -117,7 +122,7 @@ public final class PreviewProxy implements AutoCloseable {
             System.setProperty("jdk.httpclient.bufsize", Integer.toString(READ_BUFFER_BYTES));
         }
         String allowed = System.getProperty("jdk.httpclient.allowRestrictedHeaders", "");
-        if (!allowed.toLowerCase(java.util.Locale.ROOT).contains("host")) {
+        if (!allowed.toLowerCase(Locale.ROOT).contains("host")) {
             System.setProperty("jdk.httpclient.allowRestrictedHeaders", allowed.isBlank() ? "host" : allowed + ",host");
         }
     }
@@ -208,7 +213,7 @@ public final class PreviewProxy implements AutoCloseable {
         spares.remove(spare);
         try {
             threads.execute(() -> {
-                java.util.concurrent.atomic.AtomicBoolean replaced = new java.util.concurrent.atomic.AtomicBoolean();
+                AtomicBoolean replaced = new AtomicBoolean();
                 Runnable replace = () -> {
                     if (replaced.compareAndSet(false, true)) {
                         topUpSpares();
@@ -226,7 +231,7 @@ public final class PreviewProxy implements AutoCloseable {
     }
 
     private void serveOnSpare(PreviewStream spare, OpenChannel request, Runnable sent) {
-        if (request.getKind() != dev.rdeportal.proto.v1.ChannelKind.CHANNEL_KIND_PREVIEW || !request.hasHttp()) {
+        if (request.getKind() != ChannelKind.CHANNEL_KIND_PREVIEW || !request.hasHttp()) {
             spare.refuse("a spare preview stream carries preview requests only");
             return;
         }

@@ -13,14 +13,17 @@ import dev.rdeportal.proto.v1.End;
 import dev.rdeportal.proto.v1.HttpHeader;
 import dev.rdeportal.proto.v1.HttpRequestHead;
 import dev.rdeportal.proto.v1.HttpResponseHead;
+import dev.rdeportal.proto.v1.OpenChannel;
 import dev.rdeportal.proto.v1.WebSocketMessage;
 import io.grpc.Channel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -32,6 +35,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,6 +44,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +85,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
      * closed, takes only a connection that lay idle this long at most (apps close idle ones after
      * 5 s or more).
      */
-    private static final long BODY_REUSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    private static final long BODY_REUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     // Final for a channel asked for on the control stream; set once by bind() on a 1.5 spare.
     private volatile String channelId;
@@ -85,11 +93,11 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
     private volatile InetSocketAddress app;
     private volatile int port;
     private volatile HttpRequestHead request;
-    private final java.util.function.Supplier<HttpClient> webSockets;
+    private final Supplier<HttpClient> webSockets;
     private final AppPool pool;
     private volatile Runnable onEnd;
     // 1.5: a spare waiting for its request; the request goes to onRequest, once.
-    private volatile java.util.function.BiConsumer<PreviewStream, dev.rdeportal.proto.v1.OpenChannel> onRequest;
+    private volatile BiConsumer<PreviewStream, OpenChannel> onRequest;
     private final Object credit = new Object();
     private final RequestBody requestBody;
     private volatile ClientCallStreamObserver<ChannelFrame> call;
@@ -107,7 +115,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
     private volatile AppConnection connection;
 
     PreviewStream(String channelId, String workspaceId, InetSocketAddress app, int port, HttpRequestHead request,
-                  AppPool pool, java.util.function.Supplier<HttpClient> webSockets, Runnable onEnd) {
+                  AppPool pool, Supplier<HttpClient> webSockets, Runnable onEnd) {
         this.channelId = channelId;
         this.workspaceId = workspaceId;
         this.app = app;
@@ -124,8 +132,8 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
      * goes to {@code onRequest}, which must then {@link #bind} or {@link #refuse} it; {@code onEnd}
      * runs if it ends first.
      */
-    PreviewStream(String spareId, AppPool pool, java.util.function.Supplier<HttpClient> webSockets,
-                  java.util.function.BiConsumer<PreviewStream, dev.rdeportal.proto.v1.OpenChannel> onRequest,
+    PreviewStream(String spareId, AppPool pool, Supplier<HttpClient> webSockets,
+                  BiConsumer<PreviewStream, OpenChannel> onRequest,
                   Runnable onEnd) {
         this.channelId = spareId;
         this.workspaceId = "";
@@ -460,7 +468,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
                 if (toClose) {
                     return true;
                 }
-                throw new java.io.EOFException("the app closed the connection " + remaining + " bytes before the body's end");
+                throw new EOFException("the app closed the connection " + remaining + " bytes before the body's end");
             }
             while (filled < want) {
                 int more = c.available();
@@ -476,7 +484,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
             if (!toClose) {
                 remaining -= filled;
             }
-            sendFrame(filled == want || filled > 4096 ? frame : java.util.Arrays.copyOf(frame, filled), filled);
+            sendFrame(filled == want || filled > 4096 ? frame : Arrays.copyOf(frame, filled), filled);
         }
         return true;
     }
@@ -732,7 +740,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
 
     @Override
     public void onNext(ChannelFrame frame) {
-        java.util.function.BiConsumer<PreviewStream, dev.rdeportal.proto.v1.OpenChannel> waiting = onRequest;
+        BiConsumer<PreviewStream, OpenChannel> waiting = onRequest;
         if (waiting != null) {
             // A spare: its first frame must be its one request; anything else ends it.
             onRequest = null;
@@ -924,7 +932,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
         return URI.create(scheme + "://" + host + ":" + app.getPort() + target);
     }
 
-    private static void addHeader(java.util.function.BiConsumer<String, String> add, HttpHeader header) {
+    private static void addHeader(BiConsumer<String, String> add, HttpHeader header) {
         try {
             add.accept(header.getName(), header.getValue());
         } catch (IllegalArgumentException restricted) {
@@ -938,7 +946,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
         Set<String> listed = Set.of();
         List<String> connection = response.values("connection");
         if (!connection.isEmpty()) {
-            listed = new java.util.HashSet<>();
+            listed = new HashSet<>();
             for (String value : connection) {
                 for (String token : value.split(",")) {
                     listed.add(token.strip().toLowerCase(Locale.ROOT));
@@ -975,7 +983,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
         if (cause instanceof ConnectException) {
             return "nothing is listening on port " + port + " in the workspace";
         }
-        if (cause instanceof HttpTimeoutException || cause instanceof java.net.SocketTimeoutException) {
+        if (cause instanceof HttpTimeoutException || cause instanceof SocketTimeoutException) {
             return "the app on port " + port + " did not answer in time";
         }
         return "the app on port " + port + " could not be reached: " + describe(cause);

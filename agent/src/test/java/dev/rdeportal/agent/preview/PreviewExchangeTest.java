@@ -8,6 +8,7 @@ import static org.mockito.Mockito.when;
 
 import com.google.protobuf.ByteString;
 import dev.rdeportal.agent.runtime.WorkspaceRuntime;
+import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.Ack;
 import dev.rdeportal.proto.v1.AgentTunnelGrpc;
 import dev.rdeportal.proto.v1.ChannelFrame;
@@ -456,8 +457,8 @@ class PreviewExchangeTest {
         while ((frame = stream.frames.poll(1, TimeUnit.SECONDS)) != null) {
             received += frame.getData().size();
         }
-        assertThat(received).isGreaterThan(0).isLessThanOrEqualTo(dev.rdeportal.proto.ProtocolVersions.PREVIEW_WINDOW_BYTES
-                + dev.rdeportal.proto.ProtocolVersions.PREVIEW_MAX_FRAME_BYTES);
+        assertThat(received).isGreaterThan(0).isLessThanOrEqualTo(ProtocolVersions.PREVIEW_WINDOW_BYTES
+                + ProtocolVersions.PREVIEW_MAX_FRAME_BYTES);
         // credit given: the rest follows
         stream.toAgent.onNext(ChannelFrame.newBuilder().setAck(Ack.newBuilder().setBytes((int) received)).build());
         ByteArrayOutputStream rest = new ByteArrayOutputStream();

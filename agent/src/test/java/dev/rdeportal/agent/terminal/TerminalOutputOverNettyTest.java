@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,7 +51,7 @@ class TerminalOutputOverNettyTest {
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AtomicInteger dataFrames = new AtomicInteger();
-    private final java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch attached = new CountDownLatch(1);
     private Server server;
     private ManagedChannel channel;
     private TerminalSessions sessions;
@@ -172,10 +173,10 @@ class TerminalOutputOverNettyTest {
     private static final class PatternProcess implements TerminalProcess {
 
         private final int bytes;
-        private final java.util.concurrent.CountDownLatch start;
+        private final CountDownLatch start;
         private int read;
 
-        PatternProcess(int bytes, java.util.concurrent.CountDownLatch start) {
+        PatternProcess(int bytes, CountDownLatch start) {
             this.bytes = bytes;
             this.start = start;
         }

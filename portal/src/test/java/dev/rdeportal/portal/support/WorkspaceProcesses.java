@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -41,7 +42,7 @@ public final class WorkspaceProcesses {
         List<ProcessHandle> tree = Stream.concat(root.descendants(), Stream.of(root)).toList();
         tree.forEach(ProcessHandle::destroyForcibly);
         for (ProcessHandle p : tree) {
-            p.onExit().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> p).join();
+            p.onExit().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> p).join();
         }
     }
 
