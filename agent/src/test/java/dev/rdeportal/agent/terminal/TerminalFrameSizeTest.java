@@ -2,8 +2,6 @@ package dev.rdeportal.agent.terminal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rdeportal.agent.runtime.TerminalProcess;
-import dev.rdeportal.agent.runtime.WorkspaceRuntime;
 import dev.rdeportal.proto.v1.AgentTunnelGrpc;
 import dev.rdeportal.proto.v1.ChannelFrame;
 import dev.rdeportal.proto.v1.ChannelKind;
@@ -13,15 +11,8 @@ import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.lang.reflect.Proxy;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -120,8 +111,8 @@ class TerminalFrameSizeTest {
                 }).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         CountDownLatch attached = new CountDownLatch(1);
-        FakeProcess process = new FakeProcess(OUTPUT_BYTES, attached);
-        sessions = new TerminalSessions(TerminalConfig.defaults(), runtime(process), Clock.systemUTC(), scheduler, threads,
+        PtyLikeProcess process = new PtyLikeProcess(OUTPUT_BYTES, attached, i -> (byte) 'x');
+        sessions = new TerminalSessions(TerminalConfig.defaults(), PtyLikeProcess.runtimeOf(process), Clock.systemUTC(), scheduler, threads,
                 () -> "ts-1");
         sessions.open(OpenChannel.newBuilder().setChannelId("ch-1").setWorkspaceId("w-1")
                 .setKind(ChannelKind.CHANNEL_KIND_TERMINAL).setUser("alice").setMaxFrameBytes(offered).build(),
@@ -134,82 +125,5 @@ class TerminalFrameSizeTest {
         attached.countDown();
         closed.get(20, TimeUnit.SECONDS);
         return received.stream().filter(ChannelFrame::hasData).map(f -> f.getData().size()).toList();
-    }
-
-    private static WorkspaceRuntime runtime(TerminalProcess process) {
-        return (WorkspaceRuntime) Proxy.newProxyInstance(WorkspaceRuntime.class.getClassLoader(),
-                new Class<?>[] {WorkspaceRuntime.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "openTerminal" -> process;
-                    case "name" -> "fake";
-                    case "toString" -> "fake runtime";
-                    case "hashCode" -> 0;
-                    case "equals" -> proxy == args[0];
-                    default -> null;
-                });
-    }
-
-    /**
-     * A process whose output is {@code bytes}, read as from a PTY: at most 4 KiB per read, and
-     * {@code available} says whether more is ready. It ends after its output.
-     */
-    private static final class FakeProcess implements TerminalProcess {
-
-        private final int bytes;
-        private final CountDownLatch start;
-        private int read;
-
-        FakeProcess(int bytes, CountDownLatch start) {
-            this.bytes = bytes;
-            this.start = start;
-        }
-
-        @Override
-        public OutputStream input() {
-            return new ByteArrayOutputStream();
-        }
-
-        @Override
-        public InputStream output() {
-            return new InputStream() {
-                @Override
-                public int read() {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    try {
-                        start.await();
-                    } catch (InterruptedException e) {
-                        throw new IOException(e);
-                    }
-                    if (read >= bytes) {
-                        return -1;
-                    }
-                    int n = Math.min(Math.min(len, 4096), bytes - read);
-                    java.util.Arrays.fill(b, off, off + n, (byte) 'x');
-                    read += n;
-                    return n;
-                }
-
-                @Override
-                public int available() {
-                    return start.getCount() == 0 ? Math.min(4096, Math.max(bytes - read, 1)) : 0;
-                }
-            };
-        }
-
-        @Override
-        public void resize(int cols, int rows) {
-        }
-
-        @Override
-        public OptionalInt waitFor(Duration timeout) {
-            return OptionalInt.of(0);
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -2,8 +2,6 @@ package dev.rdeportal.agent.terminal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rdeportal.agent.runtime.TerminalProcess;
-import dev.rdeportal.agent.runtime.WorkspaceRuntime;
 import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.Ack;
 import dev.rdeportal.proto.v1.AgentTunnelGrpc;
@@ -16,14 +14,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -121,7 +113,7 @@ class TerminalOutputOverNettyTest {
                         }
                     }).build().start();
             channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
-            sessions = new TerminalSessions(TerminalConfig.defaults(), runtime(new PatternProcess(OUTPUT_BYTES, attached)),
+            sessions = new TerminalSessions(TerminalConfig.defaults(), PtyLikeProcess.runtimeOf(new PtyLikeProcess(OUTPUT_BYTES, attached, TerminalOutputOverNettyTest::at)),
                     Clock.systemUTC(), scheduler, threads, () -> "ts-1", true);
             sessions.open(OpenChannel.newBuilder().setChannelId("ch-1").setWorkspaceId("w-1")
                             .setKind(ChannelKind.CHANNEL_KIND_TERMINAL).setUser("alice")
@@ -137,8 +129,8 @@ class TerminalOutputOverNettyTest {
         }
         assertThat(got.length).isEqualTo(OUTPUT_BYTES);
         for (int i = 0; i < got.length; i++) {
-            if (got[i] != PatternProcess.at(i)) {
-                throw new AssertionError("byte " + i + " of " + got.length + " is " + got[i] + ", not " + PatternProcess.at(i));
+            if (got[i] != at(i)) {
+                throw new AssertionError("byte " + i + " of " + got.length + " is " + got[i] + ", not " + at(i));
             }
         }
         assertThat(dataFrames.get()).isLessThan(OUTPUT_BYTES / 4096);
@@ -154,86 +146,8 @@ class TerminalOutputOverNettyTest {
         }
     }
 
-    private static WorkspaceRuntime runtime(TerminalProcess process) {
-        return (WorkspaceRuntime) Proxy.newProxyInstance(WorkspaceRuntime.class.getClassLoader(),
-                new Class<?>[] {WorkspaceRuntime.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "openTerminal" -> process;
-                    case "name" -> "fake";
-                    case "toString" -> "fake runtime";
-                    case "hashCode" -> 0;
-                    case "equals" -> proxy == args[0];
-                    default -> null;
-                });
-    }
-
-    /**
-     * Output in which every position has its own byte (a run that a reused array overwrote shows),
-     * read as from a PTY: at most 4 KiB per read, and {@code available} says whether more is ready.
-     */
-    private static final class PatternProcess implements TerminalProcess {
-
-        private final int bytes;
-        private final CountDownLatch start;
-        private int read;
-
-        PatternProcess(int bytes, CountDownLatch start) {
-            this.bytes = bytes;
-            this.start = start;
-        }
-
-        static byte at(int position) {
-            return (byte) (position % 251 + position / 65_536);
-        }
-
-        @Override
-        public OutputStream input() {
-            return new ByteArrayOutputStream();
-        }
-
-        @Override
-        public InputStream output() {
-            return new InputStream() {
-                @Override
-                public int read() {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    try {
-                        start.await();
-                    } catch (InterruptedException e) {
-                        throw new IOException(e);
-                    }
-                    if (read >= bytes) {
-                        return -1;
-                    }
-                    int n = Math.min(Math.min(len, 4096), bytes - read);
-                    for (int i = 0; i < n; i++) {
-                        b[off + i] = at(read + i);
-                    }
-                    read += n;
-                    return n;
-                }
-
-                @Override
-                public int available() {
-                    return start.getCount() > 0 ? 0 : Math.min(4096, Math.max(bytes - read, 1));
-                }
-            };
-        }
-
-        @Override
-        public void resize(int cols, int rows) {
-        }
-
-        @Override
-        public OptionalInt waitFor(Duration timeout) {
-            return OptionalInt.of(0);
-        }
-
-        @Override
-        public void close() {
-        }
+    /** Every position has its own byte, so a run that a reused array overwrote shows. */
+    static byte at(int position) {
+        return (byte) (position % 251 + position / 65_536);
     }
 }
