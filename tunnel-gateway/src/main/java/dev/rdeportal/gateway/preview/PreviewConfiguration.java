@@ -6,6 +6,7 @@ import dev.rdeportal.gateway.firewall.FirewallGuard;
 import dev.rdeportal.gateway.terminal.TerminalAudit;
 import dev.rdeportal.gateway.terminal.WorkspaceAccess;
 import dev.rdeportal.gateway.ticket.Secrets;
+import dev.rdeportal.gateway.web.EventLoopUpgrades;
 import io.micrometer.observation.ObservationPredicate;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -20,7 +21,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
 import reactor.core.publisher.Mono;
 
 /**
@@ -106,6 +106,6 @@ public class PreviewConfiguration {
         String portal = portalUrl == null || portalUrl.isBlank() ? "http://localhost:" + portalPort
                 : portalUrl.strip().replaceAll("/+$", "");
         return new PreviewFilter(properties, previewTickets, previewSessions, workspaceAccess, channelBroker,
-                new PreviewRelay(new HandshakeWebSocketService()), new PreviewResponses(portal), terminalAudit, firewallGuard, publishedApps);
+                new PreviewRelay(EventLoopUpgrades.service()), new PreviewResponses(portal), terminalAudit, firewallGuard, publishedApps);
     }
 }

@@ -2,6 +2,7 @@ package dev.rdeportal.gateway.terminal;
 
 import dev.rdeportal.gateway.GatewayProperties;
 import dev.rdeportal.gateway.channel.ChannelBroker;
+import dev.rdeportal.gateway.web.EventLoopUpgrades;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
@@ -14,7 +15,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
-import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
 
 /**
  * Wires terminals: tickets (on the application's {@link JdbcTemplate}), the WebSocket endpoint
@@ -55,7 +55,7 @@ public class TerminalConfiguration {
     SimpleUrlHandlerMapping terminalHandlerMapping(TerminalWebSocketHandler terminalWebSocketHandler,
                                                    TerminalAudit terminalAudit, TerminalProperties properties,
                                                    @Value("${rde.portal.port:8080}") int portalPort) {
-        TerminalEndpoint endpoint = new TerminalEndpoint(new HandshakeWebSocketService(), terminalWebSocketHandler,
+        TerminalEndpoint endpoint = new TerminalEndpoint(EventLoopUpgrades.service(), terminalWebSocketHandler,
                 terminalAudit, properties.originsOr(portalPort));
         return new SimpleUrlHandlerMapping(Map.of(TerminalEndpoint.PATH_PATTERN, endpoint), -1);
     }
