@@ -725,7 +725,14 @@ public final class TerminalBench {
         }
 
         private void write(WebSocketFrame frame) throws Exception {
-            channel.get().writeAndFlush(frame);
+            // A failed write would otherwise vanish: say so, so that a session the portal saw no
+            // auth message from can be told apart from one whose client never sent it.
+            String what = frame instanceof TextWebSocketFrame ? "text" : "binary";
+            channel.get().writeAndFlush(frame).addListener(written -> {
+                if (!written.isSuccess()) {
+                    System.err.println("bench client: a " + what + " WebSocket write failed: " + written.cause());
+                }
+            });
         }
 
         @Override
