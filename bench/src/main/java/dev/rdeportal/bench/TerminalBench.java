@@ -450,7 +450,8 @@ public final class TerminalBench {
     /**
      * Echo and fairness keep the JDK client unless RDE_BENCH_WS_CLIENT says otherwise: their figures
      * stay comparable with earlier sessions', and in session 6 one of fairness's 20 sessions opened
-     * with the Netty client got no "ready" (the portal saw no auth message within 10 s), not yet explained.
+     * with the Netty client got no "ready": the portal had dropped its auth message, fixed since by
+     * starting WebSocket upgrades on the connection's event loop (EventLoopUpgrades).
      */
     static final String LATENCY_CLIENT = System.getenv().getOrDefault("RDE_BENCH_WS_CLIENT", "jdk");
     private static final reactor.netty.http.client.HttpClient NETTY = reactor.netty.http.client.HttpClient.create();

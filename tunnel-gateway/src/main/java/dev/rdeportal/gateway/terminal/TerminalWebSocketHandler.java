@@ -179,9 +179,10 @@ final class TerminalWebSocketHandler {
                 .then();
         // Not a timeout on the inbound: that would cancel it first, and a cancelled inbound closes
         // the socket before the refusal's exit message could be sent.
-        // Halfway, a connection that has still sent nothing is asked to read: CI saw, rarely, a
-        // browser's first socket whose auth message the portal never got until it closed the socket
-        // at the timeout. A read that finds nothing costs nothing; the UI also repeats its auth message.
+        // Halfway, a connection that has still sent nothing is asked to read, and logged. CI saw, rarely,
+        // a first socket whose auth message the portal never got: Reactor Netty had dropped it, as the
+        // upgrade started off the event loop (fixed in EventLoopUpgrades). The read costs nothing when
+        // there is nothing, and the UI also repeats its auth message; both stay as a second line.
         Duration halfway = authTimeout.dividedBy(2);
         Mono<Void> tooLate = Mono.delay(halfway)
                 .doOnNext(elapsed -> {
