@@ -1,7 +1,6 @@
 package dev.rdeportal.gateway;
 
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.rdeportal.gateway.channel.FrameArrays;
 import dev.rdeportal.proto.v1.AgentTunnelGrpc;
@@ -107,9 +106,7 @@ final class ChannelFrameMarshaller implements MethodDescriptor.PrototypeMarshall
             ChannelFrame frame = ChannelFrame.parser().parseFrom(input);
             input.checkLastTagWas(0);
             return frame;
-        } catch (InvalidProtocolBufferException e) {
-            throw Status.INTERNAL.withDescription("Invalid protobuf byte sequence").withCause(e).asRuntimeException();
-        } catch (IOException e) {
+        } catch (IOException e) { // a malformed message (InvalidProtocolBufferException) or a short one
             throw Status.INTERNAL.withDescription("Invalid protobuf byte sequence").withCause(e).asRuntimeException();
         }
     }

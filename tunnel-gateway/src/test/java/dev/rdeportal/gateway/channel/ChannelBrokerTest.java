@@ -197,12 +197,18 @@ class ChannelBrokerTest {
         return HttpRequestHead.newBuilder().setMethod("GET").setTarget(target).build();
     }
 
-    /** The request a spare was given: the first frame the gateway sent on it. */
-    private static OpenChannel requestOn(ServerCallStreamObserver<ChannelFrame> call) {
+    /** Every frame the gateway sent on {@code call}, in order. */
+    private static List<ChannelFrame> sentOn(ServerCallStreamObserver<ChannelFrame> call) {
         ArgumentCaptor<ChannelFrame> sent = ArgumentCaptor.forClass(ChannelFrame.class);
         verify(call, atLeast(1)).onNext(sent.capture());
-        assertThat(sent.getAllValues().get(0).hasRequest()).isTrue();
-        return sent.getAllValues().get(0).getRequest();
+        return sent.getAllValues();
+    }
+
+    /** The request a spare was given: the first frame the gateway sent on it. */
+    private static OpenChannel requestOn(ServerCallStreamObserver<ChannelFrame> call) {
+        List<ChannelFrame> sent = sentOn(call);
+        assertThat(sent.get(0).hasRequest()).isTrue();
+        return sent.get(0).getRequest();
     }
 
     @Test
@@ -247,13 +253,12 @@ class ChannelBrokerTest {
         StreamObserver<ChannelFrame> first = broker.accept("agent-1", bodiless);
         first.onNext(spare("spare-1"));
         CompletableFuture<AgentChannel> get = broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/a"), true);
-        ArgumentCaptor<ChannelFrame> sent = ArgumentCaptor.forClass(ChannelFrame.class);
-        verify(bodiless, atLeast(1)).onNext(sent.capture());
+        List<ChannelFrame> sent = sentOn(bodiless);
         // Request and End, before the agent accepted: nothing else may come between them.
-        assertThat(sent.getAllValues()).hasSize(2);
-        assertThat(sent.getAllValues().get(0).hasRequest()).isTrue();
-        assertThat(sent.getAllValues().get(1).hasEnd()).isTrue();
-        first.onNext(open(sent.getAllValues().get(0).getRequest().getChannelId()));
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(0).hasRequest()).isTrue();
+        assertThat(sent.get(1).hasEnd()).isTrue();
+        first.onNext(open(sent.get(0).getRequest().getChannelId()));
         assertThat(get.get(1, TimeUnit.SECONDS).requestEnded()).isTrue();
 
         // With a body (or unknown), the End is the relay's to send after the body.
@@ -261,10 +266,9 @@ class ChannelBrokerTest {
         StreamObserver<ChannelFrame> second = broker.accept("agent-1", withBody);
         second.onNext(spare("spare-2"));
         CompletableFuture<AgentChannel> post = broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/b"), false);
-        ArgumentCaptor<ChannelFrame> sent2 = ArgumentCaptor.forClass(ChannelFrame.class);
-        verify(withBody, atLeast(1)).onNext(sent2.capture());
-        assertThat(sent2.getAllValues()).hasSize(1);
-        second.onNext(open(sent2.getAllValues().get(0).getRequest().getChannelId()));
+        List<ChannelFrame> sent2 = sentOn(withBody);
+        assertThat(sent2).hasSize(1);
+        second.onNext(open(sent2.get(0).getRequest().getChannelId()));
         assertThat(post.get(1, TimeUnit.SECONDS).requestEnded()).isFalse();
         // Asked on the control stream (no spare left): never ended early.
         assertThat(broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/c"), true)).isNotDone();
