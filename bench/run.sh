@@ -2,7 +2,8 @@
 # Runs the benchmarks beside their baselines against PostgreSQL, in one JVM.
 #   bench/run.sh [all|launch|lag|commands|replay]                control plane (all = these four)
 #   bench/run.sh terminal [all|echo|throughput|fairness|memory]  terminals through the whole chain (several: echo,throughput)
-#     (echo types for RDE_BENCH_ECHO_WARMUP_SECONDS, default 60, before measuring: a compiled chain; 0: cold)
+#     (echo types for RDE_BENCH_ECHO_WARMUP_SECONDS, default 60, before measuring: a compiled chain; 0: cold;
+#      throughput streams for RDE_BENCH_THROUGHPUT_WARMUP_SECONDS, default 60, then measures RDE_BENCH_THROUGHPUT_RUNS, default 5)
 #   bench/run.sh preview [all|small|bulk|hold]                   preview proxy: direct, portal chain, single-hop proxy, ssh -R
 #   bench/run.sh audit [all|replay|export|verify|access]         audit chain, export, verify, time travel over 1M events (RDE_BENCH_AUDIT_EVENTS)
 # Needs a PostgreSQL role that may create databases: RDE_TEST_DATABASE_URL/_USER/_PASSWORD

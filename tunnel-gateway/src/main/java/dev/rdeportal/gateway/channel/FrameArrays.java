@@ -23,7 +23,8 @@ import java.util.concurrent.ArrayBlockingQueue;
  * <p>Safe by construction: an array goes back only when the Netty buffer made by
  * {@link #toByteBuf} is released (after the socket took its bytes, or when it was dropped), and
  * that buffer is the only reader left: the frame it came from is not looked at again by the
- * relay. Frames nobody hands to {@link #toByteBuf} (terminals, response heads, a cancelled
+ * relay (the preview relay's bodies, a terminal's output). Frames nobody hands to
+ * {@link #toByteBuf} (response heads, keystrokes, output joined from several frames, a cancelled
  * response) simply leave their array to the garbage collector.
  */
 public final class FrameArrays {
