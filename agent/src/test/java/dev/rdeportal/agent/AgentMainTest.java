@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -69,5 +70,28 @@ class AgentMainTest {
         assertThat(config.gateway()).isEqualTo("[::1]:8443");
         assertThat(config.runtime()).isEqualTo(AgentConfig.Runtime.LOCAL);
         assertThat(config.toString()).doesNotContain(JoinToken.parse(TOKEN).secret());
+    }
+
+    @Test
+    void theLeakDetectorIsOffUnlessALevelWasSet() {
+        ResourceLeakDetector.Level before = ResourceLeakDetector.getLevel();
+        String property = System.getProperty(AgentMain.LEAK_DETECTION_LEVEL);
+        try {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+            System.setProperty(AgentMain.LEAK_DETECTION_LEVEL, "paranoid");
+            AgentMain.quietLeakDetector();
+            assertThat(ResourceLeakDetector.getLevel()).as("an explicit level is kept").isEqualTo(ResourceLeakDetector.Level.PARANOID);
+
+            System.clearProperty(AgentMain.LEAK_DETECTION_LEVEL);
+            AgentMain.quietLeakDetector();
+            assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.DISABLED);
+        } finally {
+            if (property == null) {
+                System.clearProperty(AgentMain.LEAK_DETECTION_LEVEL);
+            } else {
+                System.setProperty(AgentMain.LEAK_DETECTION_LEVEL, property);
+            }
+            ResourceLeakDetector.setLevel(before);
+        }
     }
 }

@@ -53,13 +53,21 @@ public final class PreviewBench {
     static final Path ROOT = Path.of(System.getProperty("bench.root", "..")).toAbsolutePath().normalize();
     static final Path PORTAL_JAR = ROOT.resolve("portal/target/rde-portal.jar");
     static final Path AGENT_JAR = ROOT.resolve("agent/target/rde-agent.jar");
-    /** Settings: RDE_BENCH_BULK_BYTES, RDE_BENCH_ROUNDS, RDE_BENCH_SMALL_SECONDS, RDE_BENCH_WARMUP_SECONDS in the environment. */
+    /** Settings: RDE_BENCH_BULK_BYTES, RDE_BENCH_BULK_WARMUP_BYTES, RDE_BENCH_ROUNDS, RDE_BENCH_SMALL_SECONDS, RDE_BENCH_WARMUP_SECONDS in the environment. */
     static final long BULK = setting("RDE_BENCH_BULK_BYTES", 1_000_000_000L);
     static final int ROUNDS = (int) setting("RDE_BENCH_ROUNDS", 2);
     static final int SMALL_SECONDS = (int) setting("RDE_BENCH_SMALL_SECONDS", 15);
     /** wrk -c8 on every path before measuring: the chain is still JIT-compiling after a few thousand requests. */
     static final int WARMUP_SECONDS = (int) setting("RDE_BENCH_WARMUP_SECONDS", 30);
+    /**
+     * Bytes downloaded through every path, alike, before the bulk rounds. The chain is two JVMs still
+     * compiling after the small-request warm-up: with 200 MB, its first 1 GB round ran 8 s of C1/C2
+     * compilation beside the relay and the second still 1.7 s (session 7, bulk7), so the rounds
+     * measured the JIT. The bench prints the chain's compilations per round to show it is done.
+     */
+    static final long BULK_WARMUP = setting("RDE_BENCH_BULK_WARMUP_BYTES", 2_000_000_000L);
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    static final String JSTAT = Path.of(System.getProperty("java.home"), "bin", "jstat").toString();
     static final String PORTAL_HEAP = System.getProperty("bench.portalHeap", "-Xmx768m");
 
     /** One way to reach the app: where to connect and which headers to send. */
@@ -108,8 +116,8 @@ public final class PreviewBench {
         System.out.printf("machine: %d cores, %s %s, load %s; portal jar %s (%s), agent jar %s (%s)%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("java.version"),
                 load(), PORTAL_JAR, Files.getLastModifiedTime(PORTAL_JAR), AGENT_JAR, Files.getLastModifiedTime(AGENT_JAR));
-        System.out.printf("work dir: %s; %d rounds, wrk %d s after %d s warm-up, bulk %d bytes%n", work, ROUNDS,
-                SMALL_SECONDS, WARMUP_SECONDS, BULK);
+        System.out.printf("work dir: %s; %d rounds, wrk %d s after %d s warm-up, bulk %d bytes after %d bytes of warm-up%n",
+                work, ROUNDS, SMALL_SECONDS, WARMUP_SECONDS, BULK, BULK_WARMUP);
         try {
             Setup setup = setUp();
             List<Route> routes = List.of(
@@ -132,7 +140,7 @@ public final class PreviewBench {
                         setup.portalPid, setup.agentPid, setup.proxyPid);
                 Thread.sleep(Long.MAX_VALUE);
             }
-            warmUp(routes);
+            warmUp(routes, which.equals("all") || which.contains("bulk"));
             if (which.equals("all") || which.contains("small")) {
                 small(routes, 8, SMALL_SECONDS);
                 small(routes, 1, Math.max(5, SMALL_SECONDS * 2 / 3));
@@ -335,12 +343,31 @@ public final class PreviewBench {
         }
     }
 
-    private static void warmUp(List<Route> routes) throws Exception {
-        System.out.printf("%n== warm-up: wrk -c8 %d s and 200 MB per path%n", WARMUP_SECONDS);
+    private static void warmUp(List<Route> routes, boolean bulk) throws Exception {
+        long bytes = bulk ? BULK_WARMUP : 200_000_000L;
+        System.out.printf("%n== warm-up: wrk -c8 %d s and %d MB per path%n", WARMUP_SECONDS, bytes / 1_000_000);
         for (Route r : routes) {
             Wrk w = wrk(r, 8, WARMUP_SECONDS);
-            System.out.printf(Locale.ROOT, "warm-up %-7s %9.0f req/s%n", r.name, w.rps);
-            download(r, 200_000_000L);
+            StringBuilder speeds = new StringBuilder();
+            for (long left = bytes; left > 0; left -= 500_000_000L) {
+                Bulk b = download(r, Math.min(left, 500_000_000L));
+                speeds.append(String.format(Locale.ROOT, " %.0f", b.mbps));
+            }
+            System.out.printf(Locale.ROOT, "warm-up %-7s %9.0f req/s, downloads at%s MB/s%n", r.name, w.rps, speeds);
+        }
+    }
+
+    /** Methods the JIT compiled so far in a JVM, and the time it spent (ms); {-1, -1} if jstat cannot say. */
+    static long[] compilations(long pid) {
+        try {
+            String[] lines = run(List.of(JSTAT, "-compiler", Long.toString(pid))).strip().split("\n");
+            String[] f = lines[lines.length - 1].trim().split("\\s+");
+            return new long[] {Long.parseLong(f[0]), Math.round(Double.parseDouble(f[3]) * 1000)};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {-1, -1};
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new long[] {-1, -1};
         }
     }
 
@@ -403,11 +430,19 @@ public final class PreviewBench {
                     proxy = new Sampler(setup.proxyPid);
                 }
                 List<Map<String, Long>> threadsBefore = r.pids.get().stream().map(PreviewBench::threadCpuMs).toList();
+                List<long[]> jitBefore = r.name.equals("chain") ? r.pids.get().stream().map(PreviewBench::compilations).toList() : List.of();
                 Bulk b = download(r, BULK);
                 results.computeIfAbsent(r.name, k -> new ArrayList<>()).add(b);
                 System.out.printf(Locale.ROOT, "round %d %-7s %8.1f MB/s  (%.1f s, relay CPU %.1f s = %.2f s per GB, load %s)%n",
                         round + 1, r.name, b.mbps, b.seconds, b.cpuMs / 1000.0, b.cpuMs / 1000.0 / (b.bytes / 1e9), load());
                 printThreads(r, threadsBefore);
+                if (!jitBefore.isEmpty()) {
+                    long[] p = compilations(setup.portalPid);
+                    long[] a = compilations(setup.agentPid);
+                    System.out.printf(Locale.ROOT, "        JIT meanwhile: portal %+d methods (%.1f s compiling), agent %+d (%.1f s)%n",
+                            p[0] - jitBefore.get(0)[0], (p[1] - jitBefore.get(0)[1]) / 1000.0,
+                            a[0] - jitBefore.get(1)[0], (a[1] - jitBefore.get(1)[1]) / 1000.0);
+                }
                 if (portal != null) {
                     System.out.println("        portal RSS " + portal.stop());
                     System.out.println("        agent  RSS " + agent.stop());

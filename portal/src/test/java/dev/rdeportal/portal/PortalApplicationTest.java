@@ -2,6 +2,7 @@ package dev.rdeportal.portal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.util.ResourceLeakDetector;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.env.MockEnvironment;
 
@@ -25,5 +26,47 @@ class PortalApplicationTest {
                 .withProperty("rde.identity.embedded", "true"))).isTrue();
         assertThat(PortalApplication.embeddedIdentity(environment(null).withProperty("rde.identity.embedded", "false")))
                 .isFalse();
+    }
+
+    @Test
+    void theLeakDetectorsAreOffInARunningPortalUnlessALevelWasSet() {
+        ResourceLeakDetector.Level netty = ResourceLeakDetector.getLevel();
+        io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector.Level grpc =
+                io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector.getLevel();
+        String nettyProperty = System.getProperty(PortalApplication.LEAK_DETECTION_LEVEL);
+        String grpcProperty = System.getProperty(PortalApplication.GRPC_LEAK_DETECTION_LEVEL);
+        try {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+            io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector.setLevel(
+                    io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector.Level.PARANOID);
+            System.setProperty(PortalApplication.LEAK_DETECTION_LEVEL, "paranoid");
+            System.clearProperty(PortalApplication.GRPC_LEAK_DETECTION_LEVEL);
+            PortalApplication.quietLeakDetectors();
+            assertThat(ResourceLeakDetector.getLevel()).as("set explicitly: kept").isEqualTo(ResourceLeakDetector.Level.PARANOID);
+            assertThat(io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector.getLevel())
+                    .isEqualTo(io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector.Level.DISABLED);
+
+            System.clearProperty(PortalApplication.LEAK_DETECTION_LEVEL);
+            System.setProperty(PortalApplication.GRPC_LEAK_DETECTION_LEVEL, "paranoid");
+            io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector.setLevel(
+                    io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector.Level.PARANOID);
+            PortalApplication.quietLeakDetectors();
+            assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.DISABLED);
+            assertThat(io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector.getLevel()).as("set explicitly: kept")
+                    .isEqualTo(io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector.Level.PARANOID);
+        } finally {
+            restore(PortalApplication.LEAK_DETECTION_LEVEL, nettyProperty);
+            restore(PortalApplication.GRPC_LEAK_DETECTION_LEVEL, grpcProperty);
+            ResourceLeakDetector.setLevel(netty);
+            io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector.setLevel(grpc);
+        }
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
     }
 }

@@ -71,6 +71,14 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
     private static final Logger log = LoggerFactory.getLogger("rde.agent.preview");
 
     static final int MAX_QUEUED_FRAMES = 64;
+    /**
+     * How many bytes gRPC may hold unsent for this stream before it stops calling it ready (gRPC's
+     * default is 32 KiB: less than one 64 KiB data frame, so each frame went through TLS and the
+     * socket in a flush of its own, and the transport thread woke once per frame). Four full frames,
+     * a quarter of the preview window: what the relaying thread serialises while the transport
+     * writes goes out in one flush. Bounded per stream, like the window.
+     */
+    static final int ON_READY_BYTES = ProtocolVersions.PREVIEW_WINDOW_BYTES / 4;
     private static final int ACK_STEP = 64 * 1024;
     private static final Set<String> NOT_SENT = Set.of("connection", "content-length", "expect", "upgrade",
             "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
@@ -156,7 +164,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
         // Every callback of this stream (frames, acks, the transport turning ready) only hands work
         // on without blocking: queue a frame, wake the thread relaying the response, feed the
         // request body. So it runs on the transport's thread, sparing a hand-off to gRPC's executor.
-        AgentTunnelGrpc.newStub(gateway).withExecutor(Runnable::run).channel(this);
+        stub(gateway).channel(this);
         offer(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId(channelId)).build());
         if (request.getWebsocket()) {
             openWebSocket();
@@ -165,9 +173,17 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
         }
     }
 
+    /**
+     * The stub a channel stream is dialled with: callbacks on the transport's thread, and room for
+     * {@link #ON_READY_BYTES} unsent in gRPC before the stream stops being ready.
+     */
+    static AgentTunnelGrpc.AgentTunnelStub stub(Channel gateway) {
+        return AgentTunnelGrpc.newStub(gateway).withExecutor(Runnable::run).withOnReadyThreshold(ON_READY_BYTES);
+    }
+
     /** 1.5: dials a spare stream and names it one; the gateway keeps it until a request needs it. */
     void dialSpare(Channel gateway) {
-        AgentTunnelGrpc.newStub(gateway).withExecutor(Runnable::run).channel(this);
+        stub(gateway).channel(this);
         offer(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId(channelId).setSpare(true)).build());
     }
 
