@@ -19,6 +19,7 @@ import dev.rdeportal.agent.tunnel.TunnelClient;
 import dev.rdeportal.agent.tunnel.TunnelConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -137,8 +138,7 @@ public final class AgentMain implements Callable<Integer> {
     static void quietLeakDetector() {
         if (System.getProperty(LEAK_DETECTION_LEVEL) == null
                 && System.getProperty("io.grpc.netty.shaded.io.netty.leakDetectionLevel") == null) {
-            io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector.setLevel(
-                    io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector.Level.DISABLED);
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
     }
 

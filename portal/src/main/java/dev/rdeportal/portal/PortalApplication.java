@@ -2,6 +2,7 @@ package dev.rdeportal.portal;
 
 import dev.rdeportal.portal.identity.IdentityProviderApplication;
 import dev.rdeportal.portal.server.ControlPlaneApplication;
+import io.netty.util.ResourceLeakDetector;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.slf4j.Logger;
@@ -49,7 +50,7 @@ public final class PortalApplication {
      */
     static void quietLeakDetectors() {
         if (System.getProperty(LEAK_DETECTION_LEVEL) == null && System.getProperty("io.netty.leakDetectionLevel") == null) {
-            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
         if (System.getProperty(GRPC_LEAK_DETECTION_LEVEL) == null
                 && System.getProperty("io.grpc.netty.shaded.io.netty.leakDetectionLevel") == null) {
