@@ -408,27 +408,14 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
             fail(e.getMessage());
             return;
         }
-        ChannelFrame headFrame = ChannelFrame.newBuilder().setResponse(responseHead(response, framing)).build();
+        offer(ChannelFrame.newBuilder().setResponse(responseHead(response, framing)).build());
         boolean reusable = requestComplete && response.http11() && framing != AppConnection.Framing.CLOSE
                 && !response.hasToken("connection", "close");
-        boolean small = framing == AppConnection.Framing.LENGTH && length[0] > 0
-                && length[0] <= ProtocolVersions.PREVIEW_MAX_FRAME_BYTES;
-        if (!small) {
-            offer(headFrame);
-        }
         try {
             switch (framing) {
                 case NONE -> {
                 }
-                case LENGTH -> {
-                    if (small) {
-                        if (!relaySmallBody(c, headFrame, (int) length[0])) {
-                            return;
-                        }
-                    } else {
-                        relayBody(c, length[0]);
-                    }
-                }
+                case LENGTH -> relayBody(c, length[0]);
                 case CHUNKED -> {
                     long size;
                     while ((size = c.readChunkSize()) > 0) {
@@ -499,33 +486,6 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
             }
             sendFrame(filled == want || filled > 4096 ? frame : Arrays.copyOf(frame, filled), filled);
         }
-        return true;
-    }
-
-    /**
-     * A body of a known length that fits one frame: read whole first, then its head, the body and
-     * (right after, in {@link #relayResponse}) the End go to the gateway back to back, so the
-     * transport's thread finds them queued together and sends them in one write: one wake-up of
-     * it, one TLS record, and one read and one hand-off to the browser's connection in the
-     * gateway, where the head sent alone (apps often write their head and body apart) cost each of
-     * these twice. The head waits for the body, at most one frame of it; a response without a
-     * length (a stream, server-sent events) is sent as it comes. False if the stream ended.
-     */
-    private boolean relaySmallBody(AppConnection c, ChannelFrame headFrame, int length) throws IOException {
-        byte[] body = new byte[length];
-        int filled = 0;
-        while (filled < length) {
-            int n = c.read(body, filled, length - filled);
-            if (n < 0) {
-                throw new EOFException("the app closed the connection " + (length - filled) + " bytes before the body's end");
-            }
-            filled += n;
-        }
-        if (!awaitCredit()) {
-            return false;
-        }
-        offer(headFrame);
-        sendFrame(body, length);
         return true;
     }
 
