@@ -193,7 +193,7 @@ public final class ChannelBroker {
                 continue; // ended meanwhile
             }
             previewsOnSpares.increment();
-            claimed.orTimeout(openTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((c, e) -> {
+            ChannelTimeouts.within(claimed, openTimeout).whenComplete((c, e) -> {
                 if (e != null && unwrap(e) instanceof TimeoutException) {
                     spare.fail(Status.DEADLINE_EXCEEDED.withDescription("no answer to preview " + channelId));
                 }
@@ -280,7 +280,7 @@ public final class ChannelBroker {
         String workspaceId = request.getWorkspaceId();
         CompletableFuture<AgentChannel> channel = new CompletableFuture<>();
         pending.put(channelId, new Pending(link.agentId(), channel));
-        channel.orTimeout(openTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        ChannelTimeouts.within(channel, openTimeout)
                 .whenComplete((c, e) -> pending.remove(channelId));
         if (!link.deliver(GatewayMessage.newBuilder().setOpenChannel(request.setChannelId(channelId)).build())) {
             channel.completeExceptionally(ChannelUnavailableException.noAgent());

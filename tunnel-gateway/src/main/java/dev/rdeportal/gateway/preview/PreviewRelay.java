@@ -19,6 +19,7 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
@@ -32,6 +33,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 import reactor.core.publisher.Sinks;
 import reactor.core.publisher.SynchronousSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
 
 /**
  * Relays one request (or one WebSocket) over its own agent channel, streaming both ways without
@@ -96,6 +100,15 @@ final class PreviewRelay {
     // ---- HTTP ------------------------------------------------------------------------------------
 
     Mono<Void> http(ServerWebExchange exchange, AgentChannel channel, Traffic traffic) {
+        return http(exchange, channel, traffic, null);
+    }
+
+    /**
+     * With {@code loop} (the browser connection's event loop, {@link #loopOf}), the agent's frames
+     * are handed to the response there, in one task per batch that arrived together; see
+     * {@link #onLoop}.
+     */
+    Mono<Void> http(ServerWebExchange exchange, AgentChannel channel, Traffic traffic, Scheduler loop) {
         boolean ended = channel.requestEnded();
         Flux<ChannelFrame> body = exchange.getRequest().getBody()
                 .concatMapIterable(buffer -> {
@@ -116,7 +129,8 @@ final class PreviewRelay {
                     log.debug("preview upload on {} ended: {}", channel, e.toString());
                     channel.close();
                 });
-        return channel.frames()
+        Flux<ChannelFrame> fromAgent = loop == null ? channel.frames() : channel.frames().publishOn(loop, LOOP_PREFETCH);
+        return fromAgent
                 .switchOnFirst((first, frames) -> {
                     ChannelFrame head = first.get();
                     if (head == null || !head.hasResponse()) {
@@ -159,6 +173,34 @@ final class PreviewRelay {
         // Reactor Netty flushes whenever what is queued runs out, so a server-sent event goes out
         // alone and at once, while a bulk body goes out in batches of frames.
         return response.writeWith(body);
+    }
+
+    /**
+     * How many of the agent's frames the hop to the event loop takes ahead; they wait beside the
+     * channel's own buffer ({@code AgentChannel}), which bounds what an agent may send beyond its credit.
+     */
+    static final int LOOP_PREFETCH = 32;
+
+    /**
+     * The event loop of the Reactor Netty connection under {@code exchange}, as a scheduler; null
+     * on another server (tests on a mock exchange).
+     */
+    static Scheduler loopOf(ServerWebExchange exchange) {
+        Object request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+        return request instanceof Connection connection
+                ? Schedulers.fromExecutor(connection.channel().eventLoop()) : null;
+    }
+
+    /**
+     * {@code opened} (the agent's channel, which completes on the gRPC transport's thread) resumed
+     * on the browser connection's event loop. The relay then subscribes to the request body and
+     * writes the response where Reactor Netty does both itself: writing from the gRPC thread cost
+     * a hand-off to the event loop for the body's subscription, for every batch of the response
+     * and for its completion, each a wake-up of that loop; on the loop they are plain calls, and
+     * the frames of one agent read cross in one task.
+     */
+    static <T> Mono<T> onLoop(Mono<T> opened, Scheduler loop) {
+        return loop == null ? opened : opened.publishOn(loop);
     }
 
     // ---- WebSocket -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.Mockito.atLeast;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -273,6 +274,24 @@ class ChannelBrokerTest {
         // Asked on the control stream (no spare left): never ended early.
         assertThat(broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/c"), true)).isNotDone();
         assertThat(agent15.delivered).hasSize(1);
+    }
+
+    @Test
+    void aSpareClaimTheAgentNeverAnswersTimesOutAndEndsTheStream() {
+        Link agent15 = new Link("agent-1", 5);
+        ChannelBroker broker = broker(agent15, Duration.ofSeconds(1));
+        ServerCallStreamObserver<ChannelFrame> call = call();
+        broker.accept("agent-1", call).onNext(spare("spare-1"));
+
+        CompletableFuture<AgentChannel> waiting = broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/a"), true);
+
+        assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS))
+                .cause().isInstanceOf(ChannelUnavailableException.class)
+                .hasMessage("the agent did not open the channel within 1s");
+        // The stream is ended by another of the deadline's callbacks, which may run just after.
+        verify(call, timeout(2000)).onError(argThat(e -> ((StatusRuntimeException) e).getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED));
+        assertThat(agent15.delivered).isEmpty(); // a timed-out spare is not asked again on the control stream
+        assertThat(openGauge()).isZero();
     }
 
     @Test
