@@ -2,7 +2,6 @@ package dev.rdeportal.gateway.channel;
 
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
-import io.netty.util.Timer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +23,7 @@ final class ChannelTimeouts {
 
     static final long TICK_MILLIS = 20;
 
-    private static final Timer WHEEL = new HashedWheelTimer(task -> {
+    private static final HashedWheelTimer WHEEL = new HashedWheelTimer(task -> {
         Thread thread = new Thread(task, "rde-channel-deadlines");
         thread.setDaemon(true);
         return thread;
@@ -45,5 +44,10 @@ final class ChannelTimeouts {
                 Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS);
         future.whenComplete((value, error) -> deadline.cancel());
         return future;
+    }
+
+    /** Deadlines neither fired nor cancelled yet (a cancellation counts once the wheel's next tick saw it). */
+    static long pending() {
+        return WHEEL.pendingTimeouts();
     }
 }

@@ -25,14 +25,22 @@ class ChannelTimeoutsTest {
     }
 
     @Test
-    void anAnsweredFutureKeepsItsAnswerAfterItsLimit() throws Exception {
-        CompletableFuture<String> answered = ChannelTimeouts.within(new CompletableFuture<>(), Duration.ofMillis(50));
-        answered.complete("open");
-        CompletableFuture<String> failed = ChannelTimeouts.within(new CompletableFuture<>(), Duration.ofMillis(50));
-        failed.completeExceptionally(new IllegalStateException("refused"));
+    void anAnsweredFutureKeepsItsAnswerAndItsDeadlineLeavesTheWheel() throws Exception {
+        long before = ChannelTimeouts.pending();
+        // Limits far beyond the test: only a cancellation takes these deadlines off the wheel.
+        CompletableFuture<String> answered = ChannelTimeouts.within(new CompletableFuture<>(), Duration.ofMinutes(5));
+        CompletableFuture<String> failed = ChannelTimeouts.within(new CompletableFuture<>(), Duration.ofMinutes(5));
         CompletableFuture<String> done = ChannelTimeouts.within(CompletableFuture.completedFuture("already"), Duration.ofMillis(1));
+        Thread.sleep(3 * ChannelTimeouts.TICK_MILLIS);
+        assertThat(ChannelTimeouts.pending()).as("two deadlines waiting").isEqualTo(before + 2);
 
-        Thread.sleep(50 + 5 * ChannelTimeouts.TICK_MILLIS);
+        answered.complete("open");
+        failed.completeExceptionally(new IllegalStateException("refused"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (ChannelTimeouts.pending() > before && System.nanoTime() < deadline) {
+            Thread.sleep(ChannelTimeouts.TICK_MILLIS);
+        }
+        assertThat(ChannelTimeouts.pending()).as("both deadlines cancelled").isEqualTo(before);
         assertThat(answered.get()).isEqualTo("open");
         assertThatThrownBy(failed::get).cause().isInstanceOf(IllegalStateException.class);
         assertThat(done.get()).isEqualTo("already");
