@@ -6,8 +6,6 @@ import dev.rdeportal.proto.v1.AgentTunnelGrpc;
 import dev.rdeportal.proto.v1.ChannelFrame;
 import dev.rdeportal.proto.v1.ChannelKind;
 import dev.rdeportal.proto.v1.OpenChannel;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -16,11 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,32 +24,13 @@ import org.junit.jupiter.api.Timeout;
  * (a gateway before 1.5), whatever the agent could read at once.
  */
 @Timeout(30)
-class TerminalFrameSizeTest {
+class TerminalFrameSizeTest extends GatewayChannelTest {
 
     private static final int OUTPUT_BYTES = 200 * 1024; // below the 256 KiB credit: no acks needed
 
-    private final ExecutorService threads = Executors.newCachedThreadPool();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final List<ChannelFrame> received = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private Server server;
-    private ManagedChannel channel;
-    private TerminalSessions sessions;
 
-    @AfterEach
-    void stop() throws Exception {
-        if (sessions != null) {
-            sessions.close();
-        }
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        if (server != null) {
-            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        threads.shutdownNow();
-        scheduler.shutdownNow();
-    }
 
     @Test
     void aGatewayThatOffers64KiBGetsOutputInFramesOfUpTo64KiB() throws Exception {

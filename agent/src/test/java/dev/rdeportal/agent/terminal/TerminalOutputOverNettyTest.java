@@ -8,8 +8,6 @@ import dev.rdeportal.proto.v1.AgentTunnelGrpc;
 import dev.rdeportal.proto.v1.ChannelFrame;
 import dev.rdeportal.proto.v1.ChannelKind;
 import dev.rdeportal.proto.v1.OpenChannel;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -18,12 +16,10 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,34 +30,15 @@ import org.junit.jupiter.api.Timeout;
  * credit and a gateway that acknowledges late.
  */
 @Timeout(60)
-class TerminalOutputOverNettyTest {
+class TerminalOutputOverNettyTest extends GatewayChannelTest {
 
     private static final int OUTPUT_BYTES = 8 * 1024 * 1024 + 12_345; // 32 windows of credit, and a ragged end
 
-    private final ExecutorService threads = Executors.newCachedThreadPool();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AtomicInteger dataFrames = new AtomicInteger();
     private final CountDownLatch attached = new CountDownLatch(1);
-    private Server server;
-    private ManagedChannel channel;
-    private TerminalSessions sessions;
 
-    @AfterEach
-    void stop() throws Exception {
-        if (sessions != null) {
-            sessions.close();
-        }
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        if (server != null) {
-            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        threads.shutdownNow();
-        scheduler.shutdownNow();
-    }
 
     @Test
     void everyByteArrivesInOrderWhileTheReaderReusesItsArray() throws Exception {

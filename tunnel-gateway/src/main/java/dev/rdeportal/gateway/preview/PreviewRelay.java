@@ -99,12 +99,8 @@ final class PreviewRelay {
 
     // ---- HTTP ------------------------------------------------------------------------------------
 
-    Mono<Void> http(ServerWebExchange exchange, AgentChannel channel, Traffic traffic) {
-        return http(exchange, channel, traffic, null);
-    }
-
     /**
-     * With {@code loop} (the browser connection's event loop, {@link #loopOf}), the agent's frames
+     * With {@code loop} (the browser connection's event loop, {@link #loopOf}; null off Reactor Netty), the agent's frames
      * are handed to the response there, in one task per batch that arrived together; see
      * {@link #onLoop}.
      */

@@ -205,6 +205,14 @@ class ChannelBrokerTest {
         return sent.getAllValues();
     }
 
+    /** A channel stream of {@code agentId} that names itself a spare (1.5): what the agent dials ahead of requests. */
+    private static StreamObserver<ChannelFrame> offerSpare(ChannelBroker broker, String agentId,
+                                                           ServerCallStreamObserver<ChannelFrame> call, String spareId) {
+        StreamObserver<ChannelFrame> stream = broker.accept(agentId, call);
+        stream.onNext(spare(spareId));
+        return stream;
+    }
+
     /** The request a spare was given: the first frame the gateway sent on it. */
     private static OpenChannel requestOn(ServerCallStreamObserver<ChannelFrame> call) {
         List<ChannelFrame> sent = sentOn(call);
@@ -217,8 +225,7 @@ class ChannelBrokerTest {
         Link agent15 = new Link("agent-1", 5);
         ChannelBroker broker = broker(agent15);
         ServerCallStreamObserver<ChannelFrame> call = call();
-        StreamObserver<ChannelFrame> stream = broker.accept("agent-1", call);
-        stream.onNext(spare("spare-1"));
+        StreamObserver<ChannelFrame> stream = offerSpare(broker, "agent-1", call, "spare-1");
         assertThat(broker.spares("agent-1")).isEqualTo(1);
 
         CompletableFuture<AgentChannel> waiting = broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/a"));
@@ -251,8 +258,7 @@ class ChannelBrokerTest {
         Link agent15 = new Link("agent-1", 5);
         ChannelBroker broker = broker(agent15);
         ServerCallStreamObserver<ChannelFrame> bodiless = call();
-        StreamObserver<ChannelFrame> first = broker.accept("agent-1", bodiless);
-        first.onNext(spare("spare-1"));
+        StreamObserver<ChannelFrame> first = offerSpare(broker, "agent-1", bodiless, "spare-1");
         CompletableFuture<AgentChannel> get = broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/a"), true);
         List<ChannelFrame> sent = sentOn(bodiless);
         // Request and End, before the agent accepted: nothing else may come between them.
@@ -264,8 +270,7 @@ class ChannelBrokerTest {
 
         // With a body (or unknown), the End is the relay's to send after the body.
         ServerCallStreamObserver<ChannelFrame> withBody = call();
-        StreamObserver<ChannelFrame> second = broker.accept("agent-1", withBody);
-        second.onNext(spare("spare-2"));
+        StreamObserver<ChannelFrame> second = offerSpare(broker, "agent-1", withBody, "spare-2");
         CompletableFuture<AgentChannel> post = broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/b"), false);
         List<ChannelFrame> sent2 = sentOn(withBody);
         assertThat(sent2).hasSize(1);
@@ -281,7 +286,7 @@ class ChannelBrokerTest {
         Link agent15 = new Link("agent-1", 5);
         ChannelBroker broker = broker(agent15, Duration.ofSeconds(1));
         ServerCallStreamObserver<ChannelFrame> call = call();
-        broker.accept("agent-1", call).onNext(spare("spare-1"));
+        offerSpare(broker, "agent-1", call, "spare-1");
 
         CompletableFuture<AgentChannel> waiting = broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/a"), true);
 
@@ -299,7 +304,7 @@ class ChannelBrokerTest {
         Link agent14 = new Link("agent-1", 4);
         ChannelBroker broker = broker(agent14);
         ServerCallStreamObserver<ChannelFrame> call = call();
-        broker.accept("agent-1", call).onNext(spare("spare-1"));
+        offerSpare(broker, "agent-1", call, "spare-1");
 
         broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/"));
         assertThat(agent14.delivered).hasSize(1);
@@ -313,7 +318,7 @@ class ChannelBrokerTest {
         Link agent15 = new Link("agent-1", 5);
         ChannelBroker broker = broker(agent15);
         ServerCallStreamObserver<ChannelFrame> otherCall = call();
-        broker.accept("agent-2", otherCall).onNext(spare("spare-1"));
+        offerSpare(broker, "agent-2", otherCall, "spare-1");
 
         broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/"));
         verify(otherCall, never()).onNext(any());
@@ -326,8 +331,7 @@ class ChannelBrokerTest {
         Link agent15 = new Link("agent-1", 5);
         ChannelBroker broker = broker(agent15);
         ServerCallStreamObserver<ChannelFrame> call = call();
-        StreamObserver<ChannelFrame> stream = broker.accept("agent-1", call);
-        stream.onNext(spare("spare-1"));
+        StreamObserver<ChannelFrame> stream = offerSpare(broker, "agent-1", call, "spare-1");
         CompletableFuture<AgentChannel> refused = broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/"));
         stream.onNext(ChannelFrame.newBuilder().setClose(ChannelClose.newBuilder()
                 .setReason("workspace w1 is not running here or has no port 3000")).build());
@@ -338,8 +342,7 @@ class ChannelBrokerTest {
 
         // An answer naming another channel id is not an acceptance.
         ServerCallStreamObserver<ChannelFrame> call2 = call();
-        StreamObserver<ChannelFrame> stream2 = broker.accept("agent-1", call2);
-        stream2.onNext(spare("spare-2"));
+        StreamObserver<ChannelFrame> stream2 = offerSpare(broker, "agent-1", call2, "spare-2");
         CompletableFuture<AgentChannel> wrong = broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/"));
         stream2.onNext(open("some-other-channel"));
         assertThatThrownBy(() -> wrong.get(1, TimeUnit.SECONDS)).hasCauseInstanceOf(ChannelUnavailableException.class);
@@ -352,8 +355,7 @@ class ChannelBrokerTest {
     void aSpareThatSpeaksBeforeItsRequestIsEndedAndLeavesThePool() {
         ChannelBroker broker = broker(new Link("agent-1", 5));
         ServerCallStreamObserver<ChannelFrame> call = call();
-        StreamObserver<ChannelFrame> stream = broker.accept("agent-1", call);
-        stream.onNext(spare("spare-1"));
+        StreamObserver<ChannelFrame> stream = offerSpare(broker, "agent-1", call, "spare-1");
         stream.onNext(ChannelFrame.newBuilder().setData(ByteString.copyFromUtf8("unasked")).build());
         verify(call).onError(argThat(e -> ((StatusRuntimeException) e).getStatus().getCode()
                 == Status.Code.FAILED_PRECONDITION));
@@ -365,8 +367,7 @@ class ChannelBrokerTest {
         Link agent15 = new Link("agent-1", 5);
         ChannelBroker broker = broker(agent15);
         ServerCallStreamObserver<ChannelFrame> call = call();
-        StreamObserver<ChannelFrame> stream = broker.accept("agent-1", call);
-        stream.onNext(spare("spare-1"));
+        StreamObserver<ChannelFrame> stream = offerSpare(broker, "agent-1", call, "spare-1");
         CompletableFuture<AgentChannel> waiting = broker.openPreview("c1", "w1", "alice@example.com", 3000, get("/"));
         assertThat(agent15.delivered).isEmpty();
         stream.onError(new RuntimeException("connection reset"));
@@ -382,10 +383,10 @@ class ChannelBrokerTest {
     void anAgentCannotParkMoreThanTheLimitOfSpares() {
         ChannelBroker broker = broker(new Link("agent-1", 5));
         for (int i = 0; i < ChannelBroker.MAX_SPARES_PER_AGENT; i++) {
-            broker.accept("agent-1", call()).onNext(spare("spare-" + i));
+            offerSpare(broker, "agent-1", call(), "spare-" + i);
         }
         ServerCallStreamObserver<ChannelFrame> oneTooMany = call();
-        broker.accept("agent-1", oneTooMany).onNext(spare("spare-x"));
+        offerSpare(broker, "agent-1", oneTooMany, "spare-x");
         verify(oneTooMany).onError(argThat(e -> ((StatusRuntimeException) e).getStatus().getCode()
                 == Status.Code.RESOURCE_EXHAUSTED));
         assertThat(broker.spares("agent-1")).isEqualTo(ChannelBroker.MAX_SPARES_PER_AGENT);
@@ -394,8 +395,7 @@ class ChannelBrokerTest {
     @Test
     void aSpareThatEndsIdleLeavesThePool() {
         ChannelBroker broker = broker(new Link("agent-1", 5));
-        StreamObserver<ChannelFrame> stream = broker.accept("agent-1", call());
-        stream.onNext(spare("spare-1"));
+        StreamObserver<ChannelFrame> stream = offerSpare(broker, "agent-1", call(), "spare-1");
         stream.onError(new RuntimeException("gone"));
         assertThat(broker.spares("agent-1")).isZero();
     }
