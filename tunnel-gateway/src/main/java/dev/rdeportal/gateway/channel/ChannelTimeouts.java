@@ -2,6 +2,7 @@ package dev.rdeportal.gateway.channel;
 
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
+import io.netty.util.Timer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,17 +38,17 @@ final class ChannelTimeouts {
      * the deadline goes once it completed. Answers {@code future}, as {@code orTimeout} does.
      */
     static <T> CompletableFuture<T> within(CompletableFuture<T> future, Duration limit) {
+        return within(WHEEL, future, limit);
+    }
+
+    /** As {@link #within(CompletableFuture, Duration)}, on {@code wheel}: tests count their own deadlines. */
+    static <T> CompletableFuture<T> within(Timer wheel, CompletableFuture<T> future, Duration limit) {
         if (future.isDone()) {
             return future;
         }
-        Timeout deadline = WHEEL.newTimeout(t -> future.completeExceptionally(new TimeoutException()),
+        Timeout deadline = wheel.newTimeout(t -> future.completeExceptionally(new TimeoutException()),
                 Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS);
         future.whenComplete((value, error) -> deadline.cancel());
         return future;
-    }
-
-    /** Deadlines neither fired nor cancelled yet (a cancellation counts once the wheel's next tick saw it). */
-    static long pending() {
-        return WHEEL.pendingTimeouts();
     }
 }

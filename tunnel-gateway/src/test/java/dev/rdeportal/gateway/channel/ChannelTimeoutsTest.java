@@ -3,6 +3,7 @@ package dev.rdeportal.gateway.channel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.util.HashedWheelTimer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -26,23 +27,27 @@ class ChannelTimeoutsTest {
 
     @Test
     void anAnsweredFutureKeepsItsAnswerAndItsDeadlineLeavesTheWheel() throws Exception {
-        long before = ChannelTimeouts.pending();
-        // Limits far beyond the test: only a cancellation takes these deadlines off the wheel.
-        CompletableFuture<String> answered = ChannelTimeouts.within(new CompletableFuture<>(), Duration.ofMinutes(5));
-        CompletableFuture<String> failed = ChannelTimeouts.within(new CompletableFuture<>(), Duration.ofMinutes(5));
-        CompletableFuture<String> done = ChannelTimeouts.within(CompletableFuture.completedFuture("already"), Duration.ofMillis(1));
-        Thread.sleep(3 * ChannelTimeouts.TICK_MILLIS);
-        assertThat(ChannelTimeouts.pending()).as("two deadlines waiting").isEqualTo(before + 2);
+        // A wheel of the test's own: the shared one also holds the deadlines of other tests in this JVM.
+        HashedWheelTimer wheel = new HashedWheelTimer(ChannelTimeouts.TICK_MILLIS, TimeUnit.MILLISECONDS);
+        try {
+            // Limits far beyond the test: only a cancellation takes these deadlines off the wheel.
+            CompletableFuture<String> answered = ChannelTimeouts.within(wheel, new CompletableFuture<>(), Duration.ofMinutes(5));
+            CompletableFuture<String> failed = ChannelTimeouts.within(wheel, new CompletableFuture<>(), Duration.ofMinutes(5));
+            CompletableFuture<String> done = ChannelTimeouts.within(wheel, CompletableFuture.completedFuture("already"), Duration.ofMillis(1));
+            assertThat(wheel.pendingTimeouts()).as("two deadlines waiting").isEqualTo(2);
 
-        answered.complete("open");
-        failed.completeExceptionally(new IllegalStateException("refused"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (ChannelTimeouts.pending() > before && System.nanoTime() < deadline) {
-            Thread.sleep(ChannelTimeouts.TICK_MILLIS);
+            answered.complete("open");
+            failed.completeExceptionally(new IllegalStateException("refused"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (wheel.pendingTimeouts() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(ChannelTimeouts.TICK_MILLIS);
+            }
+            assertThat(wheel.pendingTimeouts()).as("both deadlines cancelled").isZero();
+            assertThat(answered.get()).isEqualTo("open");
+            assertThatThrownBy(failed::get).cause().isInstanceOf(IllegalStateException.class);
+            assertThat(done.get()).isEqualTo("already");
+        } finally {
+            wheel.stop();
         }
-        assertThat(ChannelTimeouts.pending()).as("both deadlines cancelled").isEqualTo(before);
-        assertThat(answered.get()).isEqualTo("open");
-        assertThatThrownBy(failed::get).cause().isInstanceOf(IllegalStateException.class);
-        assertThat(done.get()).isEqualTo("already");
     }
 }
