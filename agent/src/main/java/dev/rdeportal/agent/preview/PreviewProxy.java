@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -207,30 +206,23 @@ public final class PreviewProxy implements AutoCloseable {
 
     /**
      * The gateway gave a spare its request (on the transport's thread): served on ours, and the
-     * spare replaced while the app works on the request (or once it is refused).
+     * spare replaced right here. Dialled on the transport's thread, the replacement goes out in the
+     * same flush as whatever this turn of the event loop writes, where dialling it from the thread
+     * that serves the request (once the request was with the app) woke the event loop, and the
+     * gateway's, once more per request.
      */
     private void spareTaken(PreviewStream spare, OpenChannel request) {
         spares.remove(spare);
         try {
-            threads.execute(() -> {
-                AtomicBoolean replaced = new AtomicBoolean();
-                Runnable replace = () -> {
-                    if (replaced.compareAndSet(false, true)) {
-                        topUpSpares();
-                    }
-                };
-                try {
-                    serveOnSpare(spare, request, replace);
-                } finally {
-                    replace.run();
-                }
-            });
+            threads.execute(() -> serveOnSpare(spare, request));
         } catch (RejectedExecutionException e) {
             spare.refuse("agent is shutting down");
+            return;
         }
+        topUpSpares();
     }
 
-    private void serveOnSpare(PreviewStream spare, OpenChannel request, Runnable sent) {
+    private void serveOnSpare(PreviewStream spare, OpenChannel request) {
         if (request.getKind() != ChannelKind.CHANNEL_KIND_PREVIEW || !request.hasHttp()) {
             spare.refuse("a spare preview stream carries preview requests only");
             return;
@@ -246,7 +238,7 @@ public final class PreviewProxy implements AutoCloseable {
         String channelId = request.getChannelId();
         streams.put(channelId, spare);
         if (!spare.bind(channelId, target.get().name(), target.get().address(), target.get().port(), request.getHttp(),
-                () -> streams.remove(channelId), sent)) {
+                () -> streams.remove(channelId))) {
             streams.remove(channelId);
         }
     }

@@ -169,7 +169,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
         if (request.getWebsocket()) {
             openWebSocket();
         } else {
-            exchange(() -> { });
+            exchange();
         }
     }
 
@@ -190,11 +190,11 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
     /**
      * 1.5: this spare takes the request it was given, to {@code app}: accepts it towards the
      * gateway (ChannelOpen naming the request's channel id) and makes the request to the app: an
-     * HTTP request on the caller's thread, which it holds until the response ended, running
-     * {@code sent} as soon as the request is with the app. Returns false if the stream ended before.
+     * HTTP request on the caller's thread, which it holds until the response ended. Returns false
+     * if the stream ended before.
      */
     boolean bind(String channelId, String workspaceId, InetSocketAddress app, int port, HttpRequestHead request,
-                 Runnable onEnd, Runnable sent) {
+                 Runnable onEnd) {
         this.channelId = channelId;
         this.workspaceId = workspaceId;
         this.app = app;
@@ -208,7 +208,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
         if (request.getWebsocket()) {
             openWebSocket();
         } else {
-            exchange(sent);
+            exchange();
         }
         return true;
     }
@@ -238,22 +238,19 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
     /**
      * The request, made on the caller's thread (one of the proxy's), which it holds until the
      * response ended: head (and body) to the app over a kept-alive connection, then the response
-     * head and body back to the gateway as the credit allows. Runs {@code sent} once the request is
-     * with the app (or it failed), while the app works on it.
+     * head and body back to the gateway as the credit allows.
      */
-    private void exchange(Runnable sent) {
+    private void exchange() {
         try {
-            exchangeNow(sent);
+            exchangeNow();
         } catch (RuntimeException e) {
             log.warn("preview channel {}: {}", channelId, e.toString(), e);
             dropConnection();
             fail("the agent failed relaying the request: " + describe(e));
-        } finally {
-            sent.run();
         }
     }
 
-    private void exchangeNow(Runnable sent) {
+    private void exchangeNow() {
         String method = request.getMethod();
         String target = request.getTarget().isEmpty() ? "/" : request.getTarget();
         if (!AppConnection.isToken(method, 0, method.length())) {
@@ -332,7 +329,6 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
             } catch (IOException e) {
                 writeFailed = e;
             }
-            sent.run();
             if (ended) {
                 dropConnection();
                 return;

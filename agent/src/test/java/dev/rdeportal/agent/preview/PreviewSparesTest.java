@@ -163,6 +163,24 @@ class PreviewSparesTest {
     }
 
     @Test
+    void aTakenSpareIsReplacedAtOnceNotWhenItsRequestReachedTheApp() throws Exception {
+        proxy = PreviewProxy.create(runtime, 1);
+        proxy.connected(gateway, 5);
+        Stream taken = spare();
+
+        // A POST whose body the gateway has not sent yet: the request cannot reach the app, and the
+        // replacement is dialled all the same, on the transport's thread, as the request arrives.
+        OpenChannel post = request("ch-p", "w1", "/p").toBuilder()
+                .setHttp(HttpRequestHead.newBuilder().setMethod("POST").setTarget("/p")
+                        .addHeaders(dev.rdeportal.proto.v1.HttpHeader.newBuilder().setName("Content-Length").setValue("5")))
+                .build();
+        taken.toAgent.onNext(ChannelFrame.newBuilder().setRequest(post).build());
+        assertThat(taken.next().getOpen().getChannelId()).isEqualTo("ch-p");
+        spare();
+        assertThat(proxy.spares()).isEqualTo(1);
+    }
+
+    @Test
     void aRequestTheAgentCannotServeIsRefusedOnTheSpareItself() throws Exception {
         proxy = PreviewProxy.create(runtime, 1);
         proxy.connected(gateway, 5);
