@@ -323,6 +323,33 @@ public final class PreviewBench {
         return byName;
     }
 
+    /**
+     * Times the threads of {@code pids} went to sleep and were woken (voluntary context switches).
+     * Per request it counts the hand-offs a request costs; unlike latency and CPU per request it
+     * hardly moves with the machine's other load, so it tells two builds apart in a short run.
+     */
+    private static long wakeUps(List<Long> pids) {
+        long switches = 0;
+        for (long pid : pids) {
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        for (String line : Files.readAllLines(task.resolve("status"))) {
+                            if (line.startsWith("voluntary_ctxt_switches:")) {
+                                switches += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+                            }
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // thread gone
+                    }
+                }
+            } catch (IOException e) {
+                // process gone
+            }
+        }
+        return switches;
+    }
+
     /** Where one process's CPU went between two {@link #threadCpuMs} snapshots: the top thread names. */
     private static String cpuBreakdown(Map<String, Long> before, Map<String, Long> after) {
         Map<String, Long> byName = new java.util.HashMap<>();
@@ -394,11 +421,14 @@ public final class PreviewBench {
             for (int i = 0; i < routes.size(); i++) {
                 Route r = routes.get((i + round) % routes.size());
                 List<Map<String, Long>> threadsBefore = r.pids.get().stream().map(PreviewBench::threadCpuMs).toList();
+                long wakeUpsBefore = wakeUps(r.pids.get());
                 Wrk w = wrk(r, connections, seconds);
+                long woken = wakeUps(r.pids.get()) - wakeUpsBefore;
                 results.computeIfAbsent(r.name, k -> new ArrayList<>()).add(w);
                 System.out.printf(Locale.ROOT, "round %d %-7s %9.0f req/s  p50 %7.3f ms  p99 %7.3f ms  errors %d  "
-                                + "relay CPU %.2f ms/request  (load %s)%n",
-                        round + 1, r.name, w.rps, w.p50, w.p99, w.errors, w.requests == 0 ? 0 : (double) w.cpuMs / w.requests, load());
+                                + "relay CPU %.2f ms/request, %.2f wake-ups/request  (load %s)%n",
+                        round + 1, r.name, w.rps, w.p50, w.p99, w.errors, w.requests == 0 ? 0 : (double) w.cpuMs / w.requests,
+                        w.requests == 0 ? 0 : (double) woken / w.requests, load());
                 printThreads(r, threadsBefore);
             }
         }
