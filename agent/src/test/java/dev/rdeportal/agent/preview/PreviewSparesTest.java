@@ -12,6 +12,7 @@ import dev.rdeportal.proto.v1.AgentTunnelGrpc;
 import dev.rdeportal.proto.v1.ChannelFrame;
 import dev.rdeportal.proto.v1.ChannelKind;
 import dev.rdeportal.proto.v1.ChannelRefused;
+import dev.rdeportal.proto.v1.HttpHeader;
 import dev.rdeportal.proto.v1.HttpRequestHead;
 import dev.rdeportal.proto.v1.OpenChannel;
 import io.grpc.ManagedChannel;
@@ -172,7 +173,7 @@ class PreviewSparesTest {
         // replacement is dialled all the same, on the transport's thread, as the request arrives.
         OpenChannel post = request("ch-p", "w1", "/p").toBuilder()
                 .setHttp(HttpRequestHead.newBuilder().setMethod("POST").setTarget("/p")
-                        .addHeaders(dev.rdeportal.proto.v1.HttpHeader.newBuilder().setName("Content-Length").setValue("5")))
+                        .addHeaders(HttpHeader.newBuilder().setName("Content-Length").setValue("5")))
                 .build();
         taken.toAgent.onNext(ChannelFrame.newBuilder().setRequest(post).build());
         assertThat(taken.next().getOpen().getChannelId()).isEqualTo("ch-p");

@@ -34,7 +34,6 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -253,7 +252,6 @@ public final class PreviewFilter implements WebFilter, Ordered {
         PreviewOrigin origin = session.origin();
         PreviewRelay.Traffic traffic = new PreviewRelay.Traffic();
         boolean websocket = isWebSocket(exchange.getRequest());
-        Scheduler loop = PreviewRelay.loopOf(exchange);
         return workspace(session)
                 .flatMap(view -> view.status() == WorkspaceStatus.RUNNING ? Mono.just(view)
                         : Mono.error(DomainException.conflict("workspace " + view.id() + " is " + view.status()
@@ -261,12 +259,9 @@ public final class PreviewFilter implements WebFilter, Ordered {
                 .flatMap(view -> {
                     sessions.count(session, 1, 0, 0);
                     HttpRequestHead head = head(exchange.getRequest(), websocket, hostHeader, clientIp);
-                    return PreviewRelay.onLoop(Mono.fromFuture(() -> broker.openPreview(view.clusterId(), view.id(),
-                            session.user(), origin.port(), head, !websocket && bodiless(exchange.getRequest()))), loop);
+                    return relay.relay(exchange, websocket, traffic, () -> broker.openPreview(view.clusterId(), view.id(),
+                            session.user(), origin.port(), head, !websocket && bodiless(exchange.getRequest())));
                 })
-                .flatMap(channel -> websocket
-                        ? relay.websocket(exchange, channel, traffic)
-                        : relay.http(exchange, channel, traffic, loop))
                 .onErrorResume(e -> failed(exchange, origin, unwrap(e)))
                 .doFinally(signal -> sessions.count(session, 0, traffic.in.get(), traffic.out.get()));
     }
@@ -277,7 +272,6 @@ public final class PreviewFilter implements WebFilter, Ordered {
         PreviewOrigin origin = session.origin();
         PreviewRelay.Traffic traffic = new PreviewRelay.Traffic();
         boolean websocket = isWebSocket(exchange.getRequest());
-        Scheduler loop = PreviewRelay.loopOf(exchange);
         return published.isMember(session.user())
                 .flatMap(member -> {
                     if (!member) {
@@ -289,12 +283,9 @@ public final class PreviewFilter implements WebFilter, Ordered {
                     }
                     sessions.count(session, 1, 0, 0);
                     HttpRequestHead head = head(exchange.getRequest(), websocket, hostHeader, clientIp);
-                    return PreviewRelay.onLoop(Mono.fromFuture(() -> broker.openPublished(app.clusterId(), app.id(),
-                            session.user(), head, !websocket && bodiless(exchange.getRequest()))), loop);
+                    return relay.relay(exchange, websocket, traffic, () -> broker.openPublished(app.clusterId(), app.id(),
+                            session.user(), head, !websocket && bodiless(exchange.getRequest())));
                 })
-                .flatMap(channel -> websocket
-                        ? relay.websocket(exchange, channel, traffic)
-                        : relay.http(exchange, channel, traffic, loop))
                 .onErrorResume(e -> failed(exchange, origin, unwrap(e)))
                 .doFinally(signal -> sessions.count(session, 0, traffic.in.get(), traffic.out.get()));
     }

@@ -10,8 +10,10 @@ import dev.rdeportal.proto.v1.End;
 import dev.rdeportal.proto.v1.HttpResponseHead;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -95,6 +97,23 @@ final class PreviewRelay {
 
     PreviewRelay(WebSocketService upgrades) {
         this.upgrades = upgrades;
+    }
+
+    /**
+     * The request relayed over the channel {@code open} asks the agent for: an HTTP exchange, or a
+     * WebSocket if {@code websocket}; resumed on the browser connection's event loop once the agent
+     * accepted (see {@link #onLoop}).
+     */
+    Mono<Void> relay(ServerWebExchange exchange, boolean websocket, Traffic traffic,
+                     Supplier<CompletableFuture<AgentChannel>> open) {
+        return relay(exchange, websocket, traffic, open, loopOf(exchange));
+    }
+
+    /** As {@link #relay(ServerWebExchange, boolean, Traffic, Supplier)} with {@code loop} given; null stays on the agent's thread. */
+    Mono<Void> relay(ServerWebExchange exchange, boolean websocket, Traffic traffic,
+                     Supplier<CompletableFuture<AgentChannel>> open, Scheduler loop) {
+        return onLoop(Mono.fromFuture(open), loop)
+                .flatMap(channel -> websocket ? websocket(exchange, channel, traffic) : http(exchange, channel, traffic, loop));
     }
 
     // ---- HTTP ------------------------------------------------------------------------------------

@@ -117,9 +117,8 @@ class PreviewRelayLoopTest {
             }).build();
             spare();
             HttpRequestHead head = HttpRequestHead.newBuilder().setMethod("GET").setTarget("/").build();
-            return PreviewRelay.onLoop(Mono.fromFuture(() -> broker.openPreview("c1", "w1", "alice@example.com", 8000,
-                            head, true)), loop)
-                    .flatMap(channel -> relay.http(recorded, channel, new PreviewRelay.Traffic(), loop));
+            return relay.relay(recorded, false, new PreviewRelay.Traffic(),
+                    () -> broker.openPreview("c1", "w1", "alice@example.com", 8000, head, true), loop);
         }).build();
         server = HttpServer.create().host("127.0.0.1").port(0).handle(new ReactorHttpHandlerAdapter(handler)).bindNow();
     }
