@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.rdeportal.gateway.channel.AgentChannel;
 import dev.rdeportal.gateway.channel.FrameArrays;
+import dev.rdeportal.gateway.web.WebSocketCloses;
 import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.ChannelFrame;
 import dev.rdeportal.proto.v1.End;
@@ -311,9 +312,8 @@ final class PreviewRelay {
                             closeFromApp[0] = closeStatus(frame.getClose().getExitCode(), frame.getClose().getReason());
                         }
                     }))
-                    .then(Mono.defer(() -> ws.isOpen()
-                            ? ws.close(closeFromApp[0] == null ? CloseStatus.GOING_AWAY : closeFromApp[0])
-                            : Mono.empty()));
+                    .then(Mono.defer(() -> WebSocketCloses.closeIfOpen(ws,
+                            closeFromApp[0] == null ? CloseStatus.GOING_AWAY : closeFromApp[0])));
             Mono<Void> toApp = channel.forward(ws.receive()
                     .filter(m -> m.getType() == WebSocketMessage.Type.TEXT || m.getType() == WebSocketMessage.Type.BINARY)
                     .map(m -> {

@@ -12,6 +12,7 @@ import dev.rdeportal.gateway.channel.AgentChannel;
 import dev.rdeportal.gateway.channel.ChannelBroker;
 import dev.rdeportal.gateway.channel.ChannelUnavailableException;
 import dev.rdeportal.gateway.channel.FrameArrays;
+import dev.rdeportal.gateway.web.WebSocketCloses;
 import dev.rdeportal.proto.ProtocolVersions;
 import dev.rdeportal.proto.v1.ChannelClose;
 import dev.rdeportal.proto.v1.ChannelFrame;
@@ -315,7 +316,7 @@ final class TerminalWebSocketHandler {
                 }, 0)
                 .then(Mono.defer(() -> closed.get() != null ? Mono.<Void>empty()
                         : ws.send(Mono.just(ws.textMessage(exitJson(null, "agent disconnected"))))))
-                .then(closeIfOpen(ws, CloseStatus.NORMAL));
+                .then(WebSocketCloses.closeIfOpen(ws, CloseStatus.NORMAL));
 
         Mono<Void> toAgent = channel.forward(inbound
                 .doOnNext(message -> bytesIn.addAndGet(message.bytes() == null ? 0 : message.bytes().length))
@@ -408,16 +409,8 @@ final class TerminalWebSocketHandler {
 
     private Mono<Void> exit(WebSocketSession ws, Integer code, String reason, CloseStatus status) {
         return ws.send(Mono.just(ws.textMessage(exitJson(code, reason))))
-                .then(closeIfOpen(ws, status))
+                .then(WebSocketCloses.closeIfOpen(ws, status))
                 .onErrorResume(e -> Mono.empty());
-    }
-
-    /**
-     * Deferred: Reactor Netty allocates the close frame when {@code close} is called, so calling it
-     * while assembling a pipeline that may be cancelled (the client went first) leaked the buffer.
-     */
-    private static Mono<Void> closeIfOpen(WebSocketSession ws, CloseStatus status) {
-        return Mono.defer(() -> ws.isOpen() ? ws.close(status) : Mono.empty());
     }
 
     private String ready(String sessionId) {
