@@ -46,9 +46,10 @@ public final class PortalApplication {
      * {@code spring.netty.leak-detection}, applied later) for Reactor Netty,
      * {@value #GRPC_LEAK_DETECTION_LEVEL} for the tunnel's gRPC. At their default level they record
      * a stack trace for one buffer in 128: 6% of the tunnel thread's CPU while a bulk preview
-     * download went through (session 7), on buffers that are released on every path.
+     * download went through (session 7), on buffers that are released on every path. Public for
+     * the benchmarks that run the portal in their own JVM, so that they measure it as it ships.
      */
-    static void quietLeakDetectors() {
+    public static void quietLeakDetectors() {
         if (System.getProperty(LEAK_DETECTION_LEVEL) == null && System.getProperty("io.netty.leakDetectionLevel") == null) {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
