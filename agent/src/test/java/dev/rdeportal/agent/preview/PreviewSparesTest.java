@@ -141,12 +141,14 @@ class PreviewSparesTest {
         spare();
         assertThat(dialled.poll(300, TimeUnit.MILLISECONDS)).as("no more than the spare count").isNull();
 
+        // As the gateway sends a bodiless request: its End right behind it, not after the acceptance
+        // (by then the agent may have answered and ended the stream, and the End would find it closed).
         first.toAgent.onNext(ChannelFrame.newBuilder().setRequest(request("ch-1", "w1", "/a")).build());
+        first.toAgent.onNext(ChannelFrame.newBuilder().setEnd(dev.rdeportal.proto.v1.End.getDefaultInstance()).build());
         ChannelFrame accepted = first.next();
         assertThat(accepted.hasOpen()).isTrue();
         assertThat(accepted.getOpen().getChannelId()).isEqualTo("ch-1");
         assertThat(accepted.getOpen().getSpare()).isFalse();
-        first.toAgent.onNext(ChannelFrame.newBuilder().setEnd(dev.rdeportal.proto.v1.End.getDefaultInstance()).build());
         ChannelFrame head = first.next();
         assertThat(head.hasResponse()).isTrue();
         assertThat(head.getResponse().getStatus()).isEqualTo(200);
