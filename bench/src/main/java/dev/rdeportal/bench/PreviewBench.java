@@ -306,20 +306,12 @@ public final class PreviewBench {
     /** CPU ms by thread name (digits folded, as the kernel keeps the first 15 characters) of one process. */
     private static Map<String, Long> threadCpuMs(long pid) {
         Map<String, Long> byName = new java.util.TreeMap<>();
-        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    byName.merge(task.getFileName() + "|" + name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10, Long::sum);
-                } catch (IOException | RuntimeException e) {
-                    // thread gone
-                }
-            }
-        } catch (IOException e) {
-            // process gone
-        }
+        forEachThread(pid, task -> {
+            String stat = Files.readString(task.resolve("stat"));
+            String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            byName.merge(task.getFileName() + "|" + name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10, Long::sum);
+        });
         return byName;
     }
 
@@ -329,25 +321,36 @@ public final class PreviewBench {
      * hardly moves with the machine's other load, so it tells two builds apart in a short run.
      */
     private static long wakeUps(List<Long> pids) {
-        long switches = 0;
+        long[] switches = {0};
         for (long pid : pids) {
-            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-                for (Path task : tasks.toList()) {
-                    try {
-                        for (String line : Files.readAllLines(task.resolve("status"))) {
-                            if (line.startsWith("voluntary_ctxt_switches:")) {
-                                switches += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
-                            }
-                        }
-                    } catch (IOException | RuntimeException e) {
-                        // thread gone
+            forEachThread(pid, task -> {
+                for (String line : Files.readAllLines(task.resolve("status"))) {
+                    if (line.startsWith("voluntary_ctxt_switches:")) {
+                        switches[0] += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
                     }
                 }
-            } catch (IOException e) {
-                // process gone
-            }
+            });
         }
-        return switches;
+        return switches[0];
+    }
+
+    private interface ThreadReader {
+        void read(Path task) throws IOException;
+    }
+
+    /** {@code reader} on each thread's {@code /proc} directory of {@code pid}; threads and processes gone meanwhile are skipped. */
+    private static void forEachThread(long pid, ThreadReader reader) {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    reader.read(task);
+                } catch (IOException | RuntimeException e) {
+                    // thread gone
+                }
+            }
+        } catch (IOException e) {
+            // process gone
+        }
     }
 
     /** Where one process's CPU went between two {@link #threadCpuMs} snapshots: the top thread names. */
