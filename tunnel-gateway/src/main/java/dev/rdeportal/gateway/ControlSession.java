@@ -3,7 +3,9 @@ package dev.rdeportal.gateway;
 import dev.rdeportal.domain.cluster.RecordAgentConnectedCommand;
 import dev.rdeportal.domain.cluster.RecordAgentDisconnectedCommand;
 import dev.rdeportal.domain.publish.CompletePublishOperationCommand;
+import dev.rdeportal.domain.publish.CompleteUnpublishOperationCommand;
 import dev.rdeportal.domain.publish.FailPublishOperationCommand;
+import dev.rdeportal.domain.publish.FailUnpublishOperationCommand;
 import dev.rdeportal.domain.publish.FindPendingPublishOperationsQuery;
 import dev.rdeportal.domain.publish.PublishRequestView;
 import dev.rdeportal.domain.workspace.CompleteWorkspaceOperationCommand;
@@ -21,6 +23,7 @@ import dev.rdeportal.proto.v1.GatewayMessage;
 import dev.rdeportal.proto.v1.Heartbeat;
 import dev.rdeportal.proto.v1.Hello;
 import dev.rdeportal.proto.v1.Operation;
+import dev.rdeportal.proto.v1.OperationKind;
 import dev.rdeportal.proto.v1.OperationResult;
 import dev.rdeportal.proto.v1.ProtocolVersion;
 import dev.rdeportal.proto.v1.Welcome;
@@ -97,8 +100,11 @@ final class ControlSession implements StreamObserver<AgentMessage>, AgentLink {
             Function<String, String> publishedUrl) {
     }
 
-    /** An operation sent on this stream: for a workspace, or (1.4) for a publish request and its app's name. */
-    private record Sent(String workspaceId, String publishRequestId, String publishName) {
+    /**
+     * An operation sent on this stream: for a workspace, or (1.4) for a publish request and its app's
+     * name, to publish it or to take it down.
+     */
+    private record Sent(String workspaceId, String publishRequestId, String publishName, boolean unpublish) {
 
         boolean publish() {
             return publishRequestId != null;
@@ -279,7 +285,10 @@ final class ControlSession implements StreamObserver<AgentMessage>, AgentLink {
         }
     }
 
-    /** Approved publishes without an answer yet: sent again with their own ids (the agent's journal dedupes). */
+    /**
+     * Approved publishes and requested unpublishes without an answer yet: sent again with their own
+     * ids (the agent's journal dedupes).
+     */
     private void resendPendingPublishes() {
         deps.queries().query(new FindPendingPublishOperationsQuery(principal.clusterId()),
                         ResponseTypes.multipleInstancesOf(PublishRequestView.class))
@@ -291,9 +300,10 @@ final class ControlSession implements StreamObserver<AgentMessage>, AgentLink {
                         return;
                     }
                     for (PublishRequestView view : views) {
-                        log.info("re-sending publish operation {} of request {} to agent {}", view.operationId(),
-                                view.id(), principal.agentId());
-                        sendPublish(view.id(), view.publishName(), ProtoConverters.pendingPublish(view));
+                        Operation pending = ProtoConverters.pending(view);
+                        log.info("re-sending {} operation {} of request {} to agent {}", kindName(pending),
+                                view.operationId(), view.id(), principal.agentId());
+                        sendPublish(view.id(), view.publishName(), pending);
                     }
                 });
     }
@@ -322,6 +332,10 @@ final class ControlSession implements StreamObserver<AgentMessage>, AgentLink {
                     principal.agentId(), operationId);
             return;
         }
+        if (sent.unpublish()) {
+            unpublishResult(sent, result);
+            return;
+        }
         if (sent.publish()) {
             publishResult(sent, result);
             return;
@@ -335,6 +349,19 @@ final class ControlSession implements StreamObserver<AgentMessage>, AgentLink {
             dispatch(new FailWorkspaceOperationCommand(workspaceId, operationId, reason),
                     principal.metaData(), "fail operation " + operationId + " of workspace " + workspaceId);
         }
+    }
+
+    private void unpublishResult(Sent sent, OperationResult result) {
+        String requestId = sent.publishRequestId();
+        String operationId = result.getOperationId();
+        if (result.getSuccess()) {
+            dispatch(new CompleteUnpublishOperationCommand(requestId, operationId), principal.metaData(),
+                    "complete unpublish operation " + operationId + " of request " + requestId);
+            return;
+        }
+        String reason = result.getReason().isBlank() ? "the agent gave no reason" : result.getReason();
+        dispatch(new FailUnpublishOperationCommand(requestId, operationId, reason), principal.metaData(),
+                "fail unpublish operation " + operationId + " of request " + requestId);
     }
 
     /** A published app that does not run is a failed publish, whatever the agent called the operation. */
@@ -390,12 +417,18 @@ final class ControlSession implements StreamObserver<AgentMessage>, AgentLink {
 
     /** Sends an operation; false if the stream is closed or had to be closed because it is full. */
     boolean sendOperation(String workspaceId, Operation operation) {
-        return send(operation, new Sent(workspaceId, null, null));
+        return send(operation, new Sent(workspaceId, null, null, false));
     }
 
     /** Sends a publish operation (1.4) of a publish request; its app's name makes the URL of the answer. */
+    /** A publish or unpublish operation of request {@code requestId}, whose answer goes to that request. */
     boolean sendPublish(String requestId, String publishName, Operation operation) {
-        return send(operation, new Sent(operation.getSpec().getWorkspaceId(), requestId, publishName));
+        return send(operation, new Sent(operation.getSpec().getWorkspaceId(), requestId, publishName,
+                operation.getKind() == OperationKind.OPERATION_KIND_UNPUBLISH));
+    }
+
+    private static String kindName(Operation operation) {
+        return operation.getKind() == OperationKind.OPERATION_KIND_UNPUBLISH ? "unpublish" : "publish";
     }
 
     private boolean send(Operation operation, Sent sent) {

@@ -1,7 +1,9 @@
 package dev.rdeportal.gateway;
 
 import dev.rdeportal.domain.publish.DispatchPublishOperationCommand;
+import dev.rdeportal.domain.publish.DispatchUnpublishOperationCommand;
 import dev.rdeportal.domain.publish.PublishRequestView;
+import dev.rdeportal.domain.publish.PublishStatus;
 import dev.rdeportal.domain.workspace.DispatchWorkspaceOperationCommand;
 import dev.rdeportal.domain.workspace.ObservedPhase;
 import dev.rdeportal.domain.workspace.OperationKind;
@@ -59,6 +61,33 @@ final class ProtoConverters {
     static Operation pendingPublish(PublishRequestView view) {
         return publish(view.operationId(), view.id(), view.workspaceId(), view.publishName(), view.port(),
                 view.startCommand());
+    }
+
+    static Operation unpublish(DispatchUnpublishOperationCommand cmd) {
+        return unpublish(cmd.operationId(), cmd.requestId(), cmd.workspaceId(), cmd.publishName());
+    }
+
+    /**
+     * An operation a request waits for, re-sent with its original id: its publish while APPROVED,
+     * its unpublish while UNPUBLISHING.
+     */
+    static Operation pending(PublishRequestView view) {
+        return view.status() == PublishStatus.UNPUBLISHING
+                ? unpublish(view.operationId(), view.id(), view.workspaceId(), view.publishName())
+                : pendingPublish(view);
+    }
+
+    /** Queued with the workspace's operations on the agent, like the publish; the agent needs only the publish id. */
+    private static Operation unpublish(String operationId, String requestId, String workspaceId, String name) {
+        return Operation.newBuilder()
+                .setOperationId(operationId)
+                .setKind(dev.rdeportal.proto.v1.OperationKind.OPERATION_KIND_UNPUBLISH)
+                .setSpec(dev.rdeportal.proto.v1.WorkspaceSpec.newBuilder().setWorkspaceId(text(workspaceId)))
+                .setPublish(dev.rdeportal.proto.v1.PublishSpec.newBuilder()
+                        .setPublishId(text(requestId))
+                        .setWorkspaceId(text(workspaceId))
+                        .setName(text(name)))
+                .build();
     }
 
     private static Operation publish(String operationId, String requestId, String workspaceId, String name, int port,

@@ -11,8 +11,11 @@ import static org.mockito.Mockito.when;
 
 import dev.rdeportal.domain.DomainException;
 import dev.rdeportal.domain.publish.CompletePublishOperationCommand;
+import dev.rdeportal.domain.publish.CompleteUnpublishOperationCommand;
 import dev.rdeportal.domain.publish.DispatchPublishOperationCommand;
+import dev.rdeportal.domain.publish.DispatchUnpublishOperationCommand;
 import dev.rdeportal.domain.publish.FailPublishOperationCommand;
+import dev.rdeportal.domain.publish.FailUnpublishOperationCommand;
 import dev.rdeportal.domain.publish.FindPendingPublishOperationsQuery;
 import dev.rdeportal.domain.publish.PublishRequestView;
 import dev.rdeportal.domain.publish.PublishStatus;
@@ -41,7 +44,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Publish operations on a control stream: what goes to the agent, and what its answers become. */
+/** Publish and unpublish operations on a control stream: what goes to the agent, and what its answers become. */
 class ControlSessionPublishTest {
 
     static final DispatchPublishOperationCommand PUBLISH = new DispatchPublishOperationCommand("c1", "pr-1", "op-p",
@@ -142,5 +145,59 @@ class ControlSessionPublishTest {
         session.onNext(result(true, "", WorkspacePhase.WORKSPACE_PHASE_RUNNING));
         verify(commands).send(eq(new CompletePublishOperationCommand("pr-1", "op-p",
                 "https://demo-abc--pub.apps.example.com")), any(MetaData.class));
+    }
+
+    static final DispatchUnpublishOperationCommand UNPUBLISH = new DispatchUnpublishOperationCommand("c1", "pr-1", "op-u",
+            "w-1", "demo-abc");
+
+    private static AgentMessage unpublishResult(boolean success, String reason) {
+        return AgentMessage.newBuilder().setOperationResult(OperationResult.newBuilder().setOperationId("op-u")
+                .setSuccess(success).setReason(reason)).build();
+    }
+
+    @Test
+    void anUnpublishGoesToTheAgentWithThePublishIdAndItsAnswerReachesTheRequest() {
+        connect(ProtocolVersions.current());
+
+        dispatcher.handle(UNPUBLISH);
+        GatewayMessage sent = out.sent.get(out.sent.size() - 1);
+        assertThat(sent.getOperation().getKind()).isEqualTo(OperationKind.OPERATION_KIND_UNPUBLISH);
+        assertThat(sent.getOperation().getOperationId()).isEqualTo("op-u");
+        assertThat(sent.getOperation().getSpec().getWorkspaceId()).isEqualTo("w-1");
+        assertThat(sent.getOperation().getPublish().getPublishId()).isEqualTo("pr-1");
+        session.onNext(unpublishResult(true, ""));
+        verify(commands).send(eq(new CompleteUnpublishOperationCommand("pr-1", "op-u")), any(MetaData.class));
+
+        dispatcher.handle(UNPUBLISH);
+        session.onNext(unpublishResult(false, "unpublish workspace w-1: remove /srv/demo-abc: busy"));
+        verify(commands).send(eq(new FailUnpublishOperationCommand("pr-1", "op-u",
+                "unpublish workspace w-1: remove /srv/demo-abc: busy")), any(MetaData.class));
+    }
+
+    @Test
+    void anAgentOlderThanOnePointFourCannotUnpublish() {
+        connect(ProtocolVersion.newBuilder().setMajor(1).setMinor(3).build());
+        int before = out.sent.size();
+
+        assertThatThrownBy(() -> dispatcher.handle(UNPUBLISH)).isInstanceOf(DomainException.class)
+                .hasMessageContaining("too old to unpublish");
+        assertThat(out.sent).hasSize(before);
+    }
+
+    @Test
+    void aReconnectingAgentIsSentItsPendingUnpublishAgainWithTheSameId() {
+        PublishRequestView pending = new PublishRequestView("pr-1", "w-1", "demo", "c1", "bp-1", "ann@example.com", 8000,
+                "", "python3 app.py", "demo-abc", PublishStatus.UNPUBLISHING, "ada@example.com", "ok", Instant.EPOCH,
+                Instant.EPOCH, false, "op-u", "https://demo-abc--pub.apps.example.com", null);
+        when(queries.query(any(FindPendingPublishOperationsQuery.class), any(ResponseType.class)))
+                .thenReturn(CompletableFuture.completedFuture(List.of(pending)));
+
+        connect(ProtocolVersions.current());
+
+        verify(queries, timeout(2000)).query(eq(new FindPendingPublishOperationsQuery("c1")), any(ResponseType.class));
+        assertThat(out.sent).filteredOn(GatewayMessage::hasOperation)
+                .extracting(m -> m.getOperation().getKind()).containsExactly(OperationKind.OPERATION_KIND_UNPUBLISH);
+        session.onNext(unpublishResult(true, ""));
+        verify(commands).send(eq(new CompleteUnpublishOperationCommand("pr-1", "op-u")), any(MetaData.class));
     }
 }

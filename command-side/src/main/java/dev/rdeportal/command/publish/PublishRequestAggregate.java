@@ -6,7 +6,9 @@ import dev.rdeportal.domain.DomainException;
 import dev.rdeportal.domain.ErrorCode;
 import dev.rdeportal.domain.publish.ApprovePublishRequestCommand;
 import dev.rdeportal.domain.publish.CompletePublishOperationCommand;
+import dev.rdeportal.domain.publish.CompleteUnpublishOperationCommand;
 import dev.rdeportal.domain.publish.FailPublishOperationCommand;
+import dev.rdeportal.domain.publish.FailUnpublishOperationCommand;
 import dev.rdeportal.domain.publish.PreparePublishReviewCommand;
 import dev.rdeportal.domain.publish.PublishApprovalRefusedEvent;
 import dev.rdeportal.domain.publish.PublishRequest;
@@ -14,12 +16,16 @@ import dev.rdeportal.domain.publish.PublishRequestApprovedEvent;
 import dev.rdeportal.domain.publish.PublishRequestFailedEvent;
 import dev.rdeportal.domain.publish.PublishRequestPublishedEvent;
 import dev.rdeportal.domain.publish.PublishRequestRejectedEvent;
+import dev.rdeportal.domain.publish.PublishRequestUnpublishFailedEvent;
+import dev.rdeportal.domain.publish.PublishRequestUnpublishedEvent;
+import dev.rdeportal.domain.publish.PublishRequestUnpublishingEvent;
 import dev.rdeportal.domain.publish.PublishRequestedEvent;
 import dev.rdeportal.domain.publish.PublishReview;
 import dev.rdeportal.domain.publish.PublishReviewSubject;
 import dev.rdeportal.domain.publish.PublishStatus;
 import dev.rdeportal.domain.publish.RejectPublishRequestCommand;
 import dev.rdeportal.domain.publish.RequestPublishCommand;
+import dev.rdeportal.domain.publish.UnpublishCommand;
 import java.time.Instant;
 import java.util.Objects;
 import org.axonframework.commandhandling.CommandHandler;
@@ -32,7 +38,8 @@ import org.axonframework.spring.stereotype.Aggregate;
  * aggregate's lock, so they hold under any concurrency: a request is reviewed once (a second
  * approve or reject is 409 {@code already-reviewed}, whichever came first wins), and never by its
  * requester (403 {@code self-review}). After approval it waits for the one publish operation it
- * sent; an answer for any other operation id changes nothing.
+ * sent; an answer for any other operation id changes nothing. Its requester or an admin takes the
+ * app down again (unpublish), by one more operation awaited the same way.
  */
 @Aggregate(type = "PublishRequest")
 class PublishRequestAggregate {
@@ -57,6 +64,8 @@ class PublishRequestAggregate {
     private String operationId;
     private String url;
     private String reason;
+    /** While UNPUBLISHING: where a failed removal goes back to. */
+    private PublishStatus beforeUnpublish;
 
     PublishRequestAggregate() {
         // for Axon
@@ -113,6 +122,40 @@ class PublishRequestAggregate {
         }
     }
 
+    /**
+     * 404 to anyone but the requester and admins, as for an unknown request; 409 unless the app is
+     * PUBLISHED or its publish FAILED. The request keeps its url while UNPUBLISHING, for the record.
+     */
+    @CommandHandler
+    PublishRequest handle(UnpublishCommand cmd) {
+        if (!cmd.admin() && !Objects.equals(cmd.caller(), requester)) {
+            throw DomainException.notFound("publish request", id);
+        }
+        if (!status.unpublishable()) {
+            throw DomainException.conflict("publish request " + id + " is " + status
+                    + "; only a PUBLISHED app, or what a FAILED publish left, can be unpublished");
+        }
+        apply(new PublishRequestUnpublishingEvent(id, cmd.caller(), cmd.at(), cmd.operationId(), clusterId, workspaceId,
+                publishName));
+        return view();
+    }
+
+    @CommandHandler
+    void handle(CompleteUnpublishOperationCommand cmd) {
+        if (unpublishing(cmd.operationId())) {
+            apply(new PublishRequestUnpublishedEvent(id, cmd.operationId()));
+        }
+    }
+
+    @CommandHandler
+    void handle(FailUnpublishOperationCommand cmd) {
+        if (unpublishing(cmd.operationId())) {
+            String why = cmd.reason() == null || cmd.reason().isBlank() ? "the agent gave no reason" : cmd.reason();
+            apply(new PublishRequestUnpublishFailedEvent(id, cmd.operationId(), "unpublish failed: " + why,
+                    beforeUnpublish));
+        }
+    }
+
     private void approve(String by, String text, boolean auto, Instant at, String operation) {
         apply(new PublishRequestApprovedEvent(id, by, text, auto, at, operation, clusterId, workspaceId, publishName,
                 port, startCommand));
@@ -131,6 +174,10 @@ class PublishRequestAggregate {
 
     private boolean awaiting(String operation) {
         return status == PublishStatus.APPROVED && operationId != null && operationId.equals(operation);
+    }
+
+    private boolean unpublishing(String operation) {
+        return status == PublishStatus.UNPUBLISHING && operationId != null && operationId.equals(operation);
     }
 
     private PublishRequest view() {
@@ -188,6 +235,25 @@ class PublishRequestAggregate {
     @EventSourcingHandler
     void on(PublishRequestFailedEvent e) {
         status = PublishStatus.FAILED;
+        reason = e.reason();
+    }
+
+    @EventSourcingHandler
+    void on(PublishRequestUnpublishingEvent e) {
+        beforeUnpublish = status;
+        status = PublishStatus.UNPUBLISHING;
+        operationId = e.operationId();
+        reason = null;
+    }
+
+    @EventSourcingHandler
+    void on(PublishRequestUnpublishedEvent e) {
+        status = PublishStatus.UNPUBLISHED;
+    }
+
+    @EventSourcingHandler
+    void on(PublishRequestUnpublishFailedEvent e) {
+        status = e.status();
         reason = e.reason();
     }
 }

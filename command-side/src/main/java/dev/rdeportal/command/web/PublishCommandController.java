@@ -16,6 +16,7 @@ import dev.rdeportal.domain.publish.PublishReviewSubject;
 import dev.rdeportal.domain.publish.PublishStatus;
 import dev.rdeportal.domain.publish.RejectPublishRequestCommand;
 import dev.rdeportal.domain.publish.RequestPublishCommand;
+import dev.rdeportal.domain.publish.UnpublishCommand;
 import dev.rdeportal.domain.workspace.FindWorkspaceQuery;
 import dev.rdeportal.domain.workspace.WorkspaceStatus;
 import dev.rdeportal.domain.workspace.WorkspaceView;
@@ -39,7 +40,8 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Publishing to production: the owner's request, and an admin's approval or rejection (API.md).
+ * Publishing to production: the owner's request, an admin's approval or rejection (API.md), and
+ * taking the app down again.
  * Every rule is decided by an aggregate: the organisation says whether the requester is trusted
  * (read at request time, so a revocation changes only later requests), the blueprint whether the
  * requester may use it, the publish request whether it may be reviewed. Reads the list endpoints
@@ -148,6 +150,20 @@ class PublishCommandController {
         return commands.<PublishRequest>send(new RejectPublishRequestCommand(id, caller.getName(),
                         body == null ? null : body.comment(), now()), caller, exchange)
                 .map(ResponseEntity::ok)
+                .onErrorMap(AggregateNotFoundException.class, e -> DomainException.notFound("publish request", id));
+    }
+
+    /**
+     * Takes a published app down, for its requester or an admin: 404 unknown or another's, 409
+     * unless PUBLISHED (or its publish FAILED, to remove what that left); 202 with the request,
+     * UNPUBLISHING until the agent has removed the app.
+     */
+    @PostMapping("/publish-requests/{id}/unpublish")
+    Mono<ResponseEntity<PublishRequest>> unpublish(@PathVariable String id, Principal caller, ServerWebExchange exchange) {
+        Validation.id("id", id);
+        return commands.<PublishRequest>send(new UnpublishCommand(id, caller.getName(),
+                        WorkspaceCommandController.isAdmin(caller), Ids.operation(), now()), caller, exchange)
+                .map(request -> ResponseEntity.accepted().body(request))
                 .onErrorMap(AggregateNotFoundException.class, e -> DomainException.notFound("publish request", id));
     }
 

@@ -4,7 +4,9 @@ import dev.rdeportal.domain.DomainException;
 import dev.rdeportal.domain.ErrorCode;
 import dev.rdeportal.domain.publish.ApprovePublishRequestCommand;
 import dev.rdeportal.domain.publish.CompletePublishOperationCommand;
+import dev.rdeportal.domain.publish.CompleteUnpublishOperationCommand;
 import dev.rdeportal.domain.publish.FailPublishOperationCommand;
+import dev.rdeportal.domain.publish.FailUnpublishOperationCommand;
 import dev.rdeportal.domain.publish.PreparePublishReviewCommand;
 import dev.rdeportal.domain.publish.PublishApprovalRefusedEvent;
 import dev.rdeportal.domain.publish.PublishRequest;
@@ -12,12 +14,16 @@ import dev.rdeportal.domain.publish.PublishRequestApprovedEvent;
 import dev.rdeportal.domain.publish.PublishRequestFailedEvent;
 import dev.rdeportal.domain.publish.PublishRequestPublishedEvent;
 import dev.rdeportal.domain.publish.PublishRequestRejectedEvent;
+import dev.rdeportal.domain.publish.PublishRequestUnpublishFailedEvent;
+import dev.rdeportal.domain.publish.PublishRequestUnpublishedEvent;
+import dev.rdeportal.domain.publish.PublishRequestUnpublishingEvent;
 import dev.rdeportal.domain.publish.PublishRequestedEvent;
 import dev.rdeportal.domain.publish.PublishReview;
 import dev.rdeportal.domain.publish.PublishReviewSubject;
 import dev.rdeportal.domain.publish.PublishStatus;
 import dev.rdeportal.domain.publish.RejectPublishRequestCommand;
 import dev.rdeportal.domain.publish.RequestPublishCommand;
+import dev.rdeportal.domain.publish.UnpublishCommand;
 import java.time.Instant;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.hamcrest.FeatureMatcher;
@@ -167,6 +173,87 @@ class PublishRequestAggregateTest {
                 .when(new CompletePublishOperationCommand(ID, "op-1", "http://x"))
                 .expectNoEvents();
         fixture.given(REQUESTED, APPROVED, new PublishRequestPublishedEvent(ID, "op-1", "http://x"))
+                .when(new FailPublishOperationCommand(ID, "op-1", "deadline"))
+                .expectNoEvents();
+    }
+
+    static final PublishRequestPublishedEvent PUBLISHED = new PublishRequestPublishedEvent(ID, "op-1", "http://demo-1");
+    static final PublishRequestUnpublishingEvent UNPUBLISHING = new PublishRequestUnpublishingEvent(ID, ALICE, T1, "op-2",
+            "local", "ws-1", NAME);
+
+    @Test
+    void theRequesterOrAnAdminUnpublishesAPublishedApp() {
+        fixture.given(REQUESTED, APPROVED, PUBLISHED)
+                .when(new UnpublishCommand(ID, ALICE, false, "op-2", T1))
+                .expectEvents(UNPUBLISHING)
+                .expectResultMessagePayload(new PublishRequest(ID, "ws-1", "demo", ALICE, 8000, "first release",
+                        PublishStatus.UNPUBLISHING, ADA, "ship it", T0, T1, false, "http://demo-1", null));
+        fixture.given(REQUESTED, APPROVED, PUBLISHED)
+                .when(new UnpublishCommand(ID, BEN, true, "op-2", T1))
+                .expectEvents(new PublishRequestUnpublishingEvent(ID, BEN, T1, "op-2", "local", "ws-1", NAME));
+    }
+
+    @Test
+    void anotherMemberCannotUnpublishAndLearnsNothing() {
+        fixture.given(REQUESTED, APPROVED, PUBLISHED)
+                .when(new UnpublishCommand(ID, BEN, false, "op-2", T1))
+                .expectNoEvents()
+                .expectException(DomainException.class)
+                .expectException(code(ErrorCode.NOT_FOUND));
+    }
+
+    @Test
+    void onlyAPublishedAppOrAFailedPublishCanBeUnpublished() {
+        fixture.given(REQUESTED)
+                .when(new UnpublishCommand(ID, ALICE, false, "op-2", T1))
+                .expectException(code(ErrorCode.STATE_CONFLICT));
+        fixture.given(REQUESTED, APPROVED)
+                .when(new UnpublishCommand(ID, ALICE, false, "op-2", T1))
+                .expectException(code(ErrorCode.STATE_CONFLICT));
+        fixture.given(REQUESTED, APPROVED, PUBLISHED, UNPUBLISHING)
+                .when(new UnpublishCommand(ID, ALICE, false, "op-3", T1))
+                .expectException(code(ErrorCode.STATE_CONFLICT));
+        fixture.given(REQUESTED, APPROVED, PUBLISHED, UNPUBLISHING, new PublishRequestUnpublishedEvent(ID, "op-2"))
+                .when(new UnpublishCommand(ID, ALICE, false, "op-3", T1))
+                .expectException(code(ErrorCode.STATE_CONFLICT));
+        fixture.given(REQUESTED, APPROVED, new PublishRequestFailedEvent(ID, "op-1", "publish failed: no app"))
+                .when(new UnpublishCommand(ID, ALICE, false, "op-2", T1))
+                .expectEvents(UNPUBLISHING);
+    }
+
+    @Test
+    void theAgentsAnswerToTheUnpublishRemovesTheAppOrRestoresWhereItWas() {
+        fixture.given(REQUESTED, APPROVED, PUBLISHED, UNPUBLISHING)
+                .when(new CompleteUnpublishOperationCommand(ID, "op-2"))
+                .expectEvents(new PublishRequestUnpublishedEvent(ID, "op-2"));
+        fixture.given(REQUESTED, APPROVED, PUBLISHED, UNPUBLISHING)
+                .when(new FailUnpublishOperationCommand(ID, "op-2", "deadline"))
+                .expectEvents(new PublishRequestUnpublishFailedEvent(ID, "op-2", "unpublish failed: deadline",
+                        PublishStatus.PUBLISHED));
+        fixture.given(REQUESTED, APPROVED, new PublishRequestFailedEvent(ID, "op-1", "x"), UNPUBLISHING)
+                .when(new FailUnpublishOperationCommand(ID, "op-2", " "))
+                .expectEvents(new PublishRequestUnpublishFailedEvent(ID, "op-2",
+                        "unpublish failed: the agent gave no reason", PublishStatus.FAILED));
+        // After a failed removal it may be tried again.
+        fixture.given(REQUESTED, APPROVED, PUBLISHED, UNPUBLISHING, new PublishRequestUnpublishFailedEvent(ID, "op-2",
+                        "unpublish failed: deadline", PublishStatus.PUBLISHED))
+                .when(new UnpublishCommand(ID, ALICE, false, "op-3", T1))
+                .expectEvents(new PublishRequestUnpublishingEvent(ID, ALICE, T1, "op-3", "local", "ws-1", NAME));
+    }
+
+    @Test
+    void anUnpublishAnswerForAnotherOperationOrAfterTheOutcomeChangesNothing() {
+        fixture.given(REQUESTED, APPROVED, PUBLISHED, UNPUBLISHING)
+                .when(new CompleteUnpublishOperationCommand(ID, "op-1"))
+                .expectNoEvents();
+        fixture.given(REQUESTED, APPROVED, PUBLISHED)
+                .when(new CompleteUnpublishOperationCommand(ID, "op-1"))
+                .expectNoEvents();
+        fixture.given(REQUESTED, APPROVED, PUBLISHED, UNPUBLISHING, new PublishRequestUnpublishedEvent(ID, "op-2"))
+                .when(new FailUnpublishOperationCommand(ID, "op-2", "deadline"))
+                .expectNoEvents();
+        // A late answer to the publish changes nothing once it is being taken down.
+        fixture.given(REQUESTED, APPROVED, PUBLISHED, UNPUBLISHING)
                 .when(new FailPublishOperationCommand(ID, "op-1", "deadline"))
                 .expectNoEvents();
     }

@@ -1,8 +1,9 @@
 package dev.rdeportal.domain.publish;
 
 /**
- * The APPROVED requests of a cluster whose publish operation has no answer yet, for re-sending
- * (same operation id) when its agent reconnects; answers {@code List<PublishRequestView>}.
+ * The requests of a cluster whose operation has no answer yet, for re-sending (same operation id)
+ * when its agent reconnects: APPROVED ones their publish, UNPUBLISHING ones their unpublish (the
+ * view's {@code operationId} is the latest operation); answers {@code List<PublishRequestView>}.
  */
 public record FindPendingPublishOperationsQuery(String clusterId) {
 }

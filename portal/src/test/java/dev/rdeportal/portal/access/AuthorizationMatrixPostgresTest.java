@@ -86,6 +86,8 @@ class AuthorizationMatrixPostgresTest {
             rule("GET", "/api/v1/workspaces/\\{id}", Access.OWNER_OR_ADMIN_READ),
             rule(".*", "/api/v1/workspaces/\\{id}/.*", Access.OWNER),
             rule("POST|DELETE", "/api/v1/workspaces/\\{id}", Access.OWNER),
+            // The requester takes their app down; to other members a request is unknown (the aggregate decides).
+            rule("POST", "/api/v1/publish-requests/\\{id}/unpublish", Access.MEMBER_LOOKUP),
             rule(".*", "/api/v1/(members|clusters|audit|admin|security|publish-requests)(/.*)?", Access.ADMIN),
             rule("POST", "/api/v1/published/\\{requestId}/tickets", Access.MEMBER_LOOKUP),
             rule("POST|PUT|DELETE", "/api/v1/blueprints(/.*)?", Access.ADMIN),

@@ -1,12 +1,13 @@
 package dev.rdeportal.portal.preview;
 
-import dev.rdeportal.portal.support.PreviewClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rdeportal.portal.support.Api;
 import dev.rdeportal.portal.support.PortalHarness;
+import dev.rdeportal.portal.support.PreviewClient;
 import dev.rdeportal.portal.support.TestDatabase;
+import dev.rdeportal.portal.support.WorkspaceProcesses;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +53,8 @@ class PublishPostgresTest {
     static String bobWorkspace;
     static String adminWorkspace;
     static String published;
+    static String bobsApp;
+    static String adminsPending;
     static PublishPostgresTestSession bobsCookie;
 
     record PublishPostgresTestSession(String host, String cookie) {
@@ -288,6 +291,7 @@ class PublishPostgresTest {
     @Order(4)
     void anAdminCannotApproveTheirOwnRequest() {
         String id = requested(adminWorkspace, admin, "mine").get("id").asText();
+        adminsPending = id;
 
         Api.Response self = review(id, "approve", "looks good to me", admin);
 
@@ -313,6 +317,7 @@ class PublishPostgresTest {
         assertThat(request.get("autoApproved").asBoolean()).isTrue();
         assertThat(request.get("reviewer").isNull()).isTrue();
         String id = request.get("id").asText();
+        bobsApp = id;
         JsonNode done = awaitStatus(id, "PUBLISHED");
         assertThat(done.get("autoApproved").asBoolean()).isTrue();
         awaitAnswer(openPublished(id, alice));
@@ -384,6 +389,55 @@ class PublishPostgresTest {
         } while (r.status() == 200 && System.nanoTime() < deadline && sleep());
         assertThat(r.status()).isEqualTo(403);
         assertThat(r.body()).contains("not-a-member").doesNotContain("\"path\"");
+    }
+
+    // ---- unpublish: the requester or an admin takes the app down --------------------------------
+
+    @Test
+    @Order(10)
+    void theRequesterUnpublishesTheirAppWhichThenAnswersNobodyAndOnlyTheyOrAnAdminMay() {
+        PublishPostgresTestSession adminsCookie = openPublished(published, admin);
+        awaitAnswer(adminsCookie);
+        ProcessHandle app = WorkspaceProcesses.published(dataDir.resolve("agent"), published).orElseThrow();
+
+        // Not theirs, unknown, or not published: refused, and nothing recorded.
+        Api.Response notTheirs = api.post("/api/v1/publish-requests/" + bobsApp + "/unpublish", "{}", alice);
+        assertThat(notTheirs.status()).isEqualTo(404);
+        assertThat(notTheirs.code()).isEqualTo("not-found");
+        assertThat(api.post("/api/v1/publish-requests/pr-unknown/unpublish", "{}", alice).status()).isEqualTo(404);
+        assertThat(api.post("/api/v1/publish-requests/" + published + "/unpublish", "{}", carol).status()).isEqualTo(403);
+        Api.Response pending = api.post("/api/v1/publish-requests/" + adminsPending + "/unpublish", "{}", admin);
+        assertThat(pending.status()).isEqualTo(409);
+        assertThat(pending.code()).isEqualTo("state-conflict");
+        assertThat(events("PublishRequestUnpublishingEvent")).isEmpty();
+
+        Api.Response unpublish = api.post("/api/v1/publish-requests/" + published + "/unpublish", "{}", alice);
+
+        assertThat(unpublish.status()).as("%s", unpublish.body()).isEqualTo(202);
+        assertThat(unpublish.body().get("status").asText()).isEqualTo("UNPUBLISHING");
+        assertThat(api.post("/api/v1/publish-requests/" + published + "/unpublish", "{}", alice).status())
+                .as("once").isEqualTo(409);
+        awaitStatus(published, "UNPUBLISHED");
+        assertThat(app.onExit()).succeedsWithin(Duration.ofSeconds(30));
+        assertThat(WorkspaceProcesses.published(dataDir.resolve("agent"), published)).isEmpty();
+        // The gateway trusts its lookup of an app's host for 2 s; meanwhile the agent, which no
+        // longer runs the app, answers 502.
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        PreviewClient.Response r;
+        do {
+            r = adminsCookie.get("/echo-headers");
+        } while (r.status() != 404 && System.nanoTime() < deadline && sleep());
+        assertThat(r.status()).as("the app's host after unpublishing").isEqualTo(404);
+        assertThat(r.body()).doesNotContain("\"path\"");
+        assertThat(api.post("/api/v1/published/" + published + "/tickets", "{}", admin).status()).isEqualTo(409);
+        assertThat(events("PublishRequestUnpublishingEvent")).anyMatch(e -> e.contains(published)
+                && e.contains("alice@example.com"));
+        assertThat(events("PublishRequestUnpublishedEvent")).anyMatch(e -> e.contains(published));
+
+        // An admin may take down anyone's app.
+        Api.Response byAdmin = api.post("/api/v1/publish-requests/" + bobsApp + "/unpublish", "{}", admin);
+        assertThat(byAdmin.status()).as("%s", byAdmin.body()).isEqualTo(202);
+        awaitStatus(bobsApp, "UNPUBLISHED");
     }
 
     private static boolean sleep() {

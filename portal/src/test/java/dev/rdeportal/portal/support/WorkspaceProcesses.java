@@ -25,6 +25,12 @@ public final class WorkspaceProcesses {
         return recorded(agentDataDir.resolve("workspaces").resolve(workspaceId).resolve("workspace.json"));
     }
 
+    /** A published app's process (workspaces/.published/<request id>/published.json), while it runs. */
+    public static Optional<ProcessHandle> published(Path agentDataDir, String requestId) {
+        return recorded(agentDataDir.resolve("workspaces").resolve(".published").resolve(requestId)
+                .resolve("published.json"));
+    }
+
     /** The running process a workspace.json or published.json names, if it is still there. */
     private static Optional<ProcessHandle> recorded(Path record) {
         try {

@@ -17,6 +17,7 @@ import dev.rdeportal.domain.member.MemberChangedEvent;
 import dev.rdeportal.domain.member.MemberJoinedEvent;
 import dev.rdeportal.domain.publish.PublishRequestFailedEvent;
 import dev.rdeportal.domain.publish.PublishRequestPublishedEvent;
+import dev.rdeportal.domain.publish.PublishRequestUnpublishedEvent;
 import dev.rdeportal.domain.publish.PublishRequestRejectedEvent;
 import dev.rdeportal.domain.publish.PublishRequestedEvent;
 import dev.rdeportal.domain.member.MemberRemovedEvent;
@@ -146,6 +147,9 @@ final class AccessState {
         on(PublishRequestFailedEvent.class, (e, at) -> publishing.remove(e.requestId()));
         on(PublishRequestPublishedEvent.class, (e, at) -> publishing.computeIfPresent(e.requestId(), (id, p) ->
                 new PublishedState(id, p.workspaceId(), p.workspaceName(), p.requester(), p.port(), e.url(), at)));
+        // Still listed while UNPUBLISHING: a removal that fails leaves the app reachable, so the report
+        // errs towards showing it until the agent confirms it gone.
+        on(PublishRequestUnpublishedEvent.class, (e, at) -> publishing.remove(e.requestId()));
 
         handledTypes = Set.copyOf(handlers.keySet().stream().map(Class::getName).toList());
     }

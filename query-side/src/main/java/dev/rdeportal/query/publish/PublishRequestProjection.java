@@ -5,6 +5,9 @@ import dev.rdeportal.domain.publish.PublishRequestApprovedEvent;
 import dev.rdeportal.domain.publish.PublishRequestFailedEvent;
 import dev.rdeportal.domain.publish.PublishRequestPublishedEvent;
 import dev.rdeportal.domain.publish.PublishRequestRejectedEvent;
+import dev.rdeportal.domain.publish.PublishRequestUnpublishFailedEvent;
+import dev.rdeportal.domain.publish.PublishRequestUnpublishedEvent;
+import dev.rdeportal.domain.publish.PublishRequestUnpublishingEvent;
 import dev.rdeportal.domain.publish.PublishRequestedEvent;
 import dev.rdeportal.domain.publish.PublishStatus;
 import dev.rdeportal.query.support.Timestamps;
@@ -102,6 +105,28 @@ class PublishRequestProjection {
         jdbc.update("UPDATE publish_request_view SET status = :status, reason = :reason WHERE id = :id",
                 new MapSqlParameterSource("id", e.requestId())
                         .addValue("status", PublishStatus.FAILED.name())
+                        .addValue("reason", e.reason()));
+    }
+
+    @EventHandler
+    void on(PublishRequestUnpublishingEvent e) {
+        jdbc.update("UPDATE publish_request_view SET status = :status, operation_id = :operationId, reason = NULL "
+                + "WHERE id = :id", new MapSqlParameterSource("id", e.requestId())
+                .addValue("status", PublishStatus.UNPUBLISHING.name())
+                .addValue("operationId", e.operationId()));
+    }
+
+    @EventHandler
+    void on(PublishRequestUnpublishedEvent e) {
+        jdbc.update("UPDATE publish_request_view SET status = :status WHERE id = :id",
+                new MapSqlParameterSource("id", e.requestId()).addValue("status", PublishStatus.UNPUBLISHED.name()));
+    }
+
+    @EventHandler
+    void on(PublishRequestUnpublishFailedEvent e) {
+        jdbc.update("UPDATE publish_request_view SET status = :status, reason = :reason WHERE id = :id",
+                new MapSqlParameterSource("id", e.requestId())
+                        .addValue("status", e.status().name())
                         .addValue("reason", e.reason()));
     }
 

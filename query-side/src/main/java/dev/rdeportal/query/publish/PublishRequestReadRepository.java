@@ -39,9 +39,10 @@ class PublishRequestReadRepository {
     }
 
     Mono<List<PublishRequestView>> pendingOperations(String clusterId) {
-        return db.sql(SELECT + " WHERE cluster_id = :clusterId AND status = :status AND operation_id IS NOT NULL "
-                        + "ORDER BY requested_at, id")
-                .bind("clusterId", clusterId).bind("status", PublishStatus.APPROVED.name())
+        return db.sql(SELECT + " WHERE cluster_id = :clusterId AND status IN (:approved, :unpublishing) "
+                        + "AND operation_id IS NOT NULL ORDER BY requested_at, id")
+                .bind("clusterId", clusterId).bind("approved", PublishStatus.APPROVED.name())
+                .bind("unpublishing", PublishStatus.UNPUBLISHING.name())
                 .map(PublishRequestReadRepository::view).all().collectList();
     }
 

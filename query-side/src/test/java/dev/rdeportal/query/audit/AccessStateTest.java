@@ -232,6 +232,13 @@ class AccessStateTest {
             assertThat(p.reason()).contains("any member").contains("firewall");
         });
         assertThat(state.answer(at(16), 16L, 0, "ws-other").published()).isEmpty();
+
+        state.apply(new dev.rdeportal.domain.publish.PublishRequestUnpublishingEvent("pr-1", "alice@example.com", at(17),
+                "op-u", "c1", "ws-1", "alices-1"), at(17));
+        assertThat(state.answer(at(17), 17L, 0, null).published()).as("listed until the agent confirms it gone")
+                .hasSize(1);
+        state.apply(new dev.rdeportal.domain.publish.PublishRequestUnpublishedEvent("pr-1", "op-u"), at(18));
+        assertThat(state.answer(at(18), 18L, 0, null).published()).isEmpty();
     }
 
     @Test

@@ -12,6 +12,9 @@ import dev.rdeportal.domain.publish.PublishRequestApprovedEvent;
 import dev.rdeportal.domain.publish.PublishRequestFailedEvent;
 import dev.rdeportal.domain.publish.PublishRequestPublishedEvent;
 import dev.rdeportal.domain.publish.PublishRequestRejectedEvent;
+import dev.rdeportal.domain.publish.PublishRequestUnpublishFailedEvent;
+import dev.rdeportal.domain.publish.PublishRequestUnpublishedEvent;
+import dev.rdeportal.domain.publish.PublishRequestUnpublishingEvent;
 import dev.rdeportal.domain.publish.PublishRequestView;
 import dev.rdeportal.domain.publish.PublishRequestedEvent;
 import dev.rdeportal.domain.publish.PublishStatus;
@@ -81,6 +84,41 @@ class PublishRequestReadModelTest {
         projection.on(requested);
         assertThat(handler.handle(new FindPublishRequestQuery("pr-1")).get(5, TimeUnit.SECONDS).orElseThrow().status())
                 .isEqualTo(PublishStatus.PENDING);
+    }
+
+    @Test
+    void anUnpublishIsPendingUntilTheAgentAnswersAndAFailedOneRestoresTheStatus() throws Exception {
+        projection.on(requested("pr-1", 0));
+        projection.on(new PublishRequestApprovedEvent("pr-1", "ada@example.com", "ok", false, T0.plusSeconds(5),
+                "op-1", "local", "ws-1", "shop-pr-1", 8000, "run"));
+        projection.on(new PublishRequestPublishedEvent("pr-1", "op-1", "http://shop-pr-1--pub.preview.localhost:8080"));
+
+        var unpublishing = new PublishRequestUnpublishingEvent("pr-1", ALICE, T0.plusSeconds(9), "op-2", "local", "ws-1",
+                "shop-pr-1");
+        projection.on(unpublishing);
+        projection.on(unpublishing);
+        PublishRequestView pending = handler.handle(new FindPublishRequestQuery("pr-1")).get(5, TimeUnit.SECONDS).orElseThrow();
+        assertThat(pending.status()).isEqualTo(PublishStatus.UNPUBLISHING);
+        assertThat(pending.operationId()).isEqualTo("op-2");
+        assertThat(handler.handle(new FindPendingPublishOperationsQuery("local")).get(5, TimeUnit.SECONDS))
+                .extracting(PublishRequestView::status, PublishRequestView::operationId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(PublishStatus.UNPUBLISHING, "op-2"));
+        assertThat(handler.handle(new FindPendingPublishOperationsQuery("other")).get(5, TimeUnit.SECONDS)).isEmpty();
+
+        projection.on(new PublishRequestUnpublishFailedEvent("pr-1", "op-2", "unpublish failed: busy", PublishStatus.PUBLISHED));
+        PublishRequestView back = handler.handle(new FindPublishRequestQuery("pr-1")).get(5, TimeUnit.SECONDS).orElseThrow();
+        assertThat(back.status()).isEqualTo(PublishStatus.PUBLISHED);
+        assertThat(back.reason()).isEqualTo("unpublish failed: busy");
+        assertThat(handler.handle(new FindPendingPublishOperationsQuery("local")).get(5, TimeUnit.SECONDS)).isEmpty();
+
+        projection.on(new PublishRequestUnpublishingEvent("pr-1", ALICE, T0.plusSeconds(20), "op-3", "local", "ws-1",
+                "shop-pr-1"));
+        projection.on(new PublishRequestUnpublishedEvent("pr-1", "op-3"));
+        PublishRequestView gone = handler.handle(new FindPublishRequestQuery("pr-1")).get(5, TimeUnit.SECONDS).orElseThrow();
+        assertThat(gone.status()).isEqualTo(PublishStatus.UNPUBLISHED);
+        assertThat(gone.reason()).isNull();
+        assertThat(handler.handle(new FindPendingPublishOperationsQuery("local")).get(5, TimeUnit.SECONDS)).isEmpty();
+        assertThat((List<?>) admin("/api/v1/publish-requests?status=UNPUBLISHED").get("items")).hasSize(1);
     }
 
     @Test

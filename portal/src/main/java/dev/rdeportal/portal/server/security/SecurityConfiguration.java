@@ -101,6 +101,8 @@ class SecurityConfiguration {
                         // The controllers check too; this is the second line of defence.
                         .pathMatchers("/api/v1/audit/**", "/api/v1/audit", "/api/v1/admin/**").hasRole("ADMIN")
                         .pathMatchers("/api/v1/security/**").hasRole("ADMIN")
+                        // A requester takes their own app down; the request aggregate answers 404 to anyone else.
+                        .pathMatchers(HttpMethod.POST, "/api/v1/publish-requests/*/unpublish").hasRole("MEMBER")
                         .pathMatchers("/api/v1/publish-requests", "/api/v1/publish-requests/**").hasRole("ADMIN")
                         .pathMatchers("/api/**").hasRole("MEMBER")
                         .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus").permitAll()
