@@ -1,13 +1,11 @@
 package dev.rdeportal.command.publish;
 
 import dev.rdeportal.command.workspace.LifecycleSettings;
-import dev.rdeportal.domain.DomainException;
 import dev.rdeportal.domain.publish.DispatchPublishOperationCommand;
 import dev.rdeportal.domain.publish.FailPublishOperationCommand;
 import dev.rdeportal.domain.publish.PublishRequestApprovedEvent;
 import dev.rdeportal.domain.publish.PublishRequestFailedEvent;
 import dev.rdeportal.domain.publish.PublishRequestPublishedEvent;
-import java.util.concurrent.CompletionException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
@@ -50,21 +48,10 @@ public class PublishSaga {
     public void on(PublishRequestApprovedEvent e) {
         requestId = e.requestId();
         deadlineId = deadlineManager.schedule(settings.operationTimeout(), PUBLISH_DEADLINE, e.operationId());
-        commandGateway.send(new DispatchPublishOperationCommand(e.clusterId(), e.requestId(), e.operationId(),
-                e.workspaceId(), e.publishName(), e.port(), e.startCommand())).exceptionally(failure -> {
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                            ? failure.getCause() : failure;
-                    if (cause instanceof DomainException refused) {
-                        // The gateway refused it for good (the agent is too old): fail now, not at the deadline.
-                        commandGateway.send(new FailPublishOperationCommand(e.requestId(), e.operationId(),
-                                refused.getMessage()));
-                    } else {
-                        // Not fatal: it is re-sent when the agent reconnects, or failed by the deadline.
-                        log.warn("publish request {}: could not hand the publish operation to the gateway: {}",
-                                e.requestId(), cause.getMessage());
-                    }
-                    return null;
-                });
+        OperationHandOff.send(commandGateway, new DispatchPublishOperationCommand(e.clusterId(), e.requestId(),
+                        e.operationId(), e.workspaceId(), e.publishName(), e.port(), e.startCommand()),
+                reason -> new FailPublishOperationCommand(e.requestId(), e.operationId(), reason), "publish",
+                e.requestId());
     }
 
     @EndSaga

@@ -1,13 +1,11 @@
 package dev.rdeportal.command.publish;
 
 import dev.rdeportal.command.workspace.LifecycleSettings;
-import dev.rdeportal.domain.DomainException;
 import dev.rdeportal.domain.publish.DispatchUnpublishOperationCommand;
 import dev.rdeportal.domain.publish.FailUnpublishOperationCommand;
 import dev.rdeportal.domain.publish.PublishRequestUnpublishFailedEvent;
 import dev.rdeportal.domain.publish.PublishRequestUnpublishedEvent;
 import dev.rdeportal.domain.publish.PublishRequestUnpublishingEvent;
-import java.util.concurrent.CompletionException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
@@ -46,19 +44,10 @@ public class UnpublishSaga {
     public void on(PublishRequestUnpublishingEvent e) {
         requestId = e.requestId();
         deadlineId = deadlineManager.schedule(settings.operationTimeout(), UNPUBLISH_DEADLINE, e.operationId());
-        commandGateway.send(new DispatchUnpublishOperationCommand(e.clusterId(), e.requestId(), e.operationId(),
-                e.workspaceId(), e.publishName())).exceptionally(failure -> {
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                            ? failure.getCause() : failure;
-                    if (cause instanceof DomainException refused) {
-                        commandGateway.send(new FailUnpublishOperationCommand(e.requestId(), e.operationId(),
-                                refused.getMessage()));
-                    } else {
-                        log.warn("publish request {}: could not hand the unpublish operation to the gateway: {}",
-                                e.requestId(), cause.getMessage());
-                    }
-                    return null;
-                });
+        OperationHandOff.send(commandGateway, new DispatchUnpublishOperationCommand(e.clusterId(), e.requestId(),
+                        e.operationId(), e.workspaceId(), e.publishName()),
+                reason -> new FailUnpublishOperationCommand(e.requestId(), e.operationId(), reason), "unpublish",
+                e.requestId());
     }
 
     @EndSaga
