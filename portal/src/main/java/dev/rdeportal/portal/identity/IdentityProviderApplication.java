@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
@@ -92,6 +93,25 @@ public class IdentityProviderApplication {
     public static final String UI_CLIENT = "rde-ui";
     public static final String CLI_CLIENT = "rde-cli";
     private static final Logger log = LoggerFactory.getLogger("rde.identity");
+
+    /** The bean of Spring Security's servlet configuration that installs its Reactor hook. */
+    static final String REACTOR_CONTEXT_HOOK_BEAN = "securityReactorContextSubscriberRegistrar";
+
+    /**
+     * Leaves out Spring Security's servlet hook into Reactor ({@code Hooks.onLastOperator}): it
+     * wraps every reactive chain in the JVM to carry a servlet request's security context into
+     * reactive HTTP clients. This context has none, and the hook is JVM-wide, so it wrapped every
+     * chain of the reactive portal beside it instead: 3-4% of the portal's CPU per preview request
+     * (bench/RESULTS.md, session 6).
+     */
+    @Bean
+    static BeanDefinitionRegistryPostProcessor withoutServletSecurityReactorHook() {
+        return registry -> {
+            if (registry.containsBeanDefinition(REACTOR_CONTEXT_HOOK_BEAN)) {
+                registry.removeBeanDefinition(REACTOR_CONTEXT_HOOK_BEAN);
+            }
+        };
+    }
 
     @Bean
     @Order(1)

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +19,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Operators;
 
 /**
  * Client IP, trusted proxies and the IP firewall end to end, on PostgreSQL, through the public API.
@@ -231,6 +235,27 @@ class AccessControlPostgresTest {
     void emptyingTheRulesOpensTheFirewallAgain() {
         assertThat(from(OFFICE_ADMIN, "PUT", "/api/v1/security/firewall", "{\"rules\":[]}", admin).status()).isEqualTo(200);
         assertThat(from(ELSEWHERE, "GET", "/api/v1/workspaces", null, alice).status()).isEqualTo(200);
+    }
+
+    /**
+     * The embedded identity provider is a servlet context in the portal's JVM. Spring Security's
+     * servlet configuration would hook every Reactor chain of the JVM, the portal's too, to carry a
+     * servlet request's security context along; nothing here needs that, and it cost CPU on every
+     * request the portal relays.
+     */
+    @Test
+    void theIdentityProviderLeavesTheReactorChainsOfTheJvmUnwrapped() {
+        assertThat(portal.login("alice@example.com", "alice")).as("the identity provider signs in").isNotBlank();
+        AtomicReference<Object> reached = new AtomicReference<>();
+        Publisher<Integer> source = subscriber -> {
+            reached.set(subscriber);
+            subscriber.onSubscribe(Operators.emptySubscription());
+            subscriber.onComplete();
+        };
+
+        Flux.from(source).blockLast(Duration.ofSeconds(5));
+
+        assertThat(reached.get().getClass().getName()).doesNotContain("SecurityReactorContext");
     }
 
     static JsonNode awaitBlock(Predicate<JsonNode> wanted) {
