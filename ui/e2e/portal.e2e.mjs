@@ -13,7 +13,8 @@
  * with a note, the admin approves it in the review queue with a comment, the member sees it approved
  * and then PUBLISHED and opens the published app (a snapshot, on its own origin); the admin denies
  * loopback in the firewall, the member's preview is refused, the admin finds the blocked attempt and
- * removes the rules again. The member stops the workspace, waits for STOPPED, and deletes it. The
+ * removes the rules again. The member unpublishes the app, whose address then answers "not found",
+ * stops the workspace, waits for STOPPED, and deletes it. The
  * admin then changes the member's workspace limit and back, restricts the blueprint's access list and
  * opens it again (round trip), finds the member's terminal session in the Security Center, and checks
  * that the audit log shows the workspace's events, verifies intact and exports. After sign-in and at
@@ -606,6 +607,31 @@ async function main() {
     // The member's workspace is cleaned up whatever happened to publishing and the firewall.
     blocked = memberBlocked;
     focus(page);
+    if (publishedHost) {
+      await step(`${user} unpublishes the app, and its address answers "not found"`, async () => {
+        const back = page.getByRole('link', { name: 'Back to workspaces' });
+        if ((await back.count()) > 0) await back.click();
+        await row(page).getByRole('link', { name: workspaceName, exact: true }).click();
+        const mine = page.locator(`li[data-publish-request="${requestId}"]`);
+        await mine.getByRole('button', { name: 'Unpublish' }).click();
+        await page.getByRole('dialog').getByRole('button', { name: 'Unpublish', exact: true }).click();
+        await mine.locator('[data-publish-status="UNPUBLISHING"], [data-publish-status="UNPUBLISHED"]').waitFor();
+        await requestSeen(['UNPUBLISHED']);
+        // The gateway trusts its lookup of an app's host for 2 s; then the host is unknown.
+        const probe = await context.newPage();
+        try {
+          const deadline = Date.now() + statusTimeout;
+          for (;;) {
+            const answer = await probe.goto(`http://${publishedHost}:${new URL(base).port || 80}/`);
+            if (answer?.status() === 404) break;
+            check(Date.now() < deadline, `the unpublished app's address answers ${answer?.status()}`);
+            await probe.waitForTimeout(1_000);
+          }
+        } finally {
+          await probe.close();
+        }
+      });
+    }
     await step('stops it and sees STOPPED', async () => {
       const back = page.getByRole('link', { name: 'Back to workspaces' });
       if ((await back.count()) > 0) await back.click();

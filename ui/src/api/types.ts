@@ -192,7 +192,7 @@ export interface VerificationReport {
   truncated: boolean;
 }
 
-export const PUBLISH_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'PUBLISHED', 'FAILED'] as const;
+export const PUBLISH_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'PUBLISHED', 'FAILED', 'UNPUBLISHING', 'UNPUBLISHED'] as const;
 
 export type PublishStatus = (typeof PUBLISH_STATUSES)[number];
 
@@ -210,6 +210,8 @@ export interface PublishRequest {
   reviewedAt: string | null;
   autoApproved: boolean;
   url: string | null;
+  /** Why it FAILED, why the last approval was refused, or why removing it failed ("unpublish failed: …"). */
+  reason: string | null;
 }
 
 export interface Branding {

@@ -40,3 +40,19 @@ export function useDocumentTitle(title: string): void {
     document.title = `${title} · ${productName}`;
   }, [title, productName]);
 }
+
+/** Calls `tick` every `ms` while the page is visible, and once when it becomes visible again. */
+export function usePolling(tick: () => void, ms: number, enabled: boolean) {
+  useEffect(() => {
+    if (!enabled) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') tick();
+    }, ms);
+    const onVisible = () => document.visibilityState === 'visible' && tick();
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [tick, ms, enabled]);
+}

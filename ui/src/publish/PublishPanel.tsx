@@ -1,12 +1,17 @@
 import { publishedPath } from './published';
 import { useState, type FormEvent } from 'react';
 import { useApp } from '../app/context';
+import { usePolling } from '../app/hooks';
 import { usePaged } from '../app/paged';
 import { ApiError } from '../api/problem';
-import { withQuery } from '../api/paging';
+import { replaceItem, withQuery } from '../api/paging';
 import type { ListResponse, PublishRequest, Workspace } from '../api/types';
 import { ErrorMessage, FormField, LoadMore, Notice, RelativeTime, Spinner } from '../components/common';
-import { afterRequest, publishBody, publishStatusLabel, publishTone, safeUrl, validatePublish, type PublishForm } from './publish';
+import {
+  afterRequest, FOLLOW_MS, inFlight, publishBody, publishStatusLabel, publishTone, safeUrl, unpublishable, validatePublish,
+  type PublishForm,
+} from './publish';
+import { UnpublishDialog } from './UnpublishDialog';
 
 export function PublishBadge({ request }: { request: PublishRequest }) {
   return <span className={`badge badge-${publishTone(request.status)}`} data-publish-status={request.status}>{publishStatusLabel(request.status)}</span>;
@@ -27,9 +32,12 @@ export function PublishPanel({ workspace }: { workspace: Workspace }) {
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [unpublishing, setUnpublishing] = useState<PublishRequest | null>(null);
   const errors = submitted ? validatePublish(form, ports) : {};
   // A portal without publishing answers 404 here: say so once instead of an error on every workspace.
   const unavailable = result.state === 'failed' && result.status === 404;
+  // The agent settles these (PUBLISHED or FAILED, UNPUBLISHED or back) with nobody watching: follow them.
+  usePolling(reload, FOLLOW_MS, result.state === 'loaded' && result.list.items.some((r) => inFlight(r.status)));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -100,8 +108,14 @@ export function PublishPanel({ workspace }: { workspace: Workspace }) {
                     {r.autoApproved && <span className="muted"> · approved automatically</span>}
                     {r.reviewer && <span className="muted"> · reviewed by {r.reviewer}</span>}
                     {r.comment && <div className="reason">“{r.comment}”</div>}
+                    {r.reason && <div className="reason">{r.reason}</div>}
                   </span>
-                  {url && r.status === 'PUBLISHED' && <a href={publishedPath(r.id)} target="_blank" rel="noopener" title={url}>Open the published app</a>}
+                  <span className="row-actions">
+                    {url && r.status === 'PUBLISHED' && <a href={publishedPath(r.id)} target="_blank" rel="noopener" title={url}>Open the published app</a>}
+                    {unpublishable(r.status) && (
+                      <button type="button" className="button-danger" onClick={() => setUnpublishing(r)}>Unpublish</button>
+                    )}
+                  </span>
                 </li>
               );
             })}
@@ -110,6 +124,12 @@ export function PublishPanel({ workspace }: { workspace: Workspace }) {
             onMore={loadMore} what="requests" shown={result.list.items.length} />
         </>
       )}
+      <UnpublishDialog request={unpublishing} onClose={() => setUnpublishing(null)}
+        onUnpublishing={(answer) => {
+          setUnpublishing(null);
+          update((list) => replaceItem(list, answer.id, (r) => r.id, answer));
+        }}
+        onStale={() => { setUnpublishing(null); reload(); }} />
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppContext, type AppContextValue } from '../app/context';
 import type { ApiClient } from '../api/client';
 import { ApiError } from '../api/problem';
-import type { Member, PublishRequest } from '../api/types';
+import { PUBLISH_STATUSES, type Member, type PublishRequest } from '../api/types';
 import type { Session } from '../auth/session';
 import { PublishQueuePage } from './PublishQueuePage';
 
@@ -19,7 +19,7 @@ const me: Member = { email: 'admin@example.com', role: 'admin', trusted: true, w
 const pending: PublishRequest = {
   id: 'pr-1', workspaceId: 'ws-1', workspaceName: 'dev', requester: 'alice@example.com', port: 8000, note: 'demo',
   status: 'PENDING', reviewer: null, comment: null, requestedAt: '2026-11-29T12:00:00Z', reviewedAt: null,
-  autoApproved: false, url: null,
+  autoApproved: false, url: null, reason: null,
 };
 const own: PublishRequest = { ...pending, id: 'pr-2', requester: 'admin@example.com', workspaceName: 'mine' };
 
@@ -61,5 +61,40 @@ describe('PublishQueuePage', () => {
     fireEvent.click(reject);
     expect((await within(dialog).findByRole('alert')).textContent).toContain('already reviewed');
     expect(post).toHaveBeenCalledWith('/api/v1/publish-requests/pr-1/reject', { comment: 'not ready' });
+  });
+
+  it('unpublishes a published app or a failed publish, and filters by the removal states', async () => {
+    const requests = PUBLISH_STATUSES.map((status, i) => ({ ...pending, id: `pr-${status}`, status, port: 8000 + i }));
+    const get = vi.fn(async (path: string) => {
+      const status = new URL(path, 'http://portal').searchParams.get('status');
+      return { items: requests.filter((r) => status === null || r.status === status), next: null };
+    });
+    const post = vi.fn(async () => ({ ...requests[3], status: 'UNPUBLISHING' }));
+    renderPage(get, post);
+    await screen.findByRole('table', { name: 'Publish requests' });
+    const show = screen.getByLabelText('Show');
+    fireEvent.change(show, { target: { value: 'ALL' } });
+    await vi.waitFor(() => expect(document.querySelectorAll('tr[data-publish-request]')).toHaveLength(requests.length));
+    expect(get).toHaveBeenLastCalledWith('/api/v1/publish-requests?limit=50', expect.anything());
+    const offered = screen.getAllByRole('button', { name: /^Unpublish / }).map((b) => b.getAttribute('aria-label'));
+    expect(offered).toEqual(['Unpublish port 8003 of dev', 'Unpublish port 8004 of dev']);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Unpublish port 8003 of dev' }));
+    const dialog = screen.getByRole('dialog', { name: 'Unpublish port 8003 of dev?' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Unpublish' }));
+    await screen.findByText('Unpublishing: port 8003 of dev.');
+    expect(post).toHaveBeenCalledTimes(1);
+    expect(post).toHaveBeenCalledWith('/api/v1/publish-requests/pr-PUBLISHED/unpublish');
+    const row = document.querySelector('tr[data-publish-request="pr-PUBLISHED"]') as HTMLElement;
+    expect(within(row).getByText('Being removed')).toBeTruthy();
+    expect(within(row).queryByRole('button', { name: /^Unpublish / })).toBeNull();
+
+    for (const [status, label] of [['UNPUBLISHING', 'Being removed'], ['UNPUBLISHED', 'Unpublished']]) {
+      expect(within(show).getByRole('option', { name: label })).toHaveProperty('value', status);
+      fireEvent.change(show, { target: { value: status } });
+      await vi.waitFor(() => expect(document.querySelectorAll('tr[data-publish-request]')).toHaveLength(1));
+      expect(get).toHaveBeenLastCalledWith(`/api/v1/publish-requests?status=${status}&limit=50`, expect.anything());
+      expect(document.querySelector(`tr[data-publish-request="pr-${status}"]`)).not.toBeNull();
+    }
   });
 });

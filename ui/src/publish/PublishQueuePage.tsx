@@ -1,7 +1,7 @@
 import { publishedPath } from './published';
 import { useId, useState, type FormEvent } from 'react';
 import { useApp } from '../app/context';
-import { useDocumentTitle } from '../app/hooks';
+import { useDocumentTitle, usePolling } from '../app/hooks';
 import { usePaged } from '../app/paged';
 import { Link } from '../app/router';
 import { ApiError } from '../api/problem';
@@ -9,7 +9,8 @@ import { replaceItem, withQuery } from '../api/paging';
 import { PUBLISH_STATUSES, type ListResponse, type PublishRequest, type PublishStatus } from '../api/types';
 import { Dialog, EmptyState, ErrorMessage, LoadMore, Notice, PageHeader, RelativeTime, Spinner } from '../components/common';
 import { PublishBadge } from './PublishPanel';
-import { publishStatusLabel, reviewable, safeUrl } from './publish';
+import { FOLLOW_MS, inFlight, publishStatusLabel, reviewable, safeUrl, unpublishable } from './publish';
+import { UnpublishDialog } from './UnpublishDialog';
 
 type Filter = PublishStatus | 'ALL';
 type Decision = { request: PublishRequest; action: 'approve' | 'reject' };
@@ -28,13 +29,22 @@ export function PublishQueuePage() {
     [filter],
   );
   const [deciding, setDeciding] = useState<Decision | null>(null);
+  const [unpublishing, setUnpublishing] = useState<PublishRequest | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  usePolling(reload, FOLLOW_MS, result.state === 'loaded' && result.list.items.some((r) => inFlight(r.status)));
 
+  /** A row that changed state here leaves a list filtered by its old state (decided: out of the queue). */
+  const changed = (request: PublishRequest, what: string) => {
+    update((list) => replaceItem(list, request.id, (r) => r.id, filter === 'ALL' || filter === request.status ? request : null));
+    setNotice(`${what}: port ${request.port} of ${request.workspaceName ?? request.workspaceId}.`);
+  };
   const decided = (request: PublishRequest, action: Decision['action']) => {
     setDeciding(null);
-    // Out of the pending queue once decided; elsewhere shown with its new state.
-    update((list) => replaceItem(list, request.id, (r) => r.id, filter === 'PENDING' ? null : request));
-    setNotice(`${action === 'approve' ? 'Approved' : 'Rejected'}: port ${request.port} of ${request.workspaceName ?? request.workspaceId}.`);
+    changed(request, action === 'approve' ? 'Approved' : 'Rejected');
+  };
+  const unpublished = (request: PublishRequest) => {
+    setUnpublishing(null);
+    changed(request, 'Unpublishing');
   };
 
   return (
@@ -95,6 +105,7 @@ export function PublishQueuePage() {
                         {r.autoApproved && <div className="reason">approved automatically (trusted)</div>}
                         {r.reviewer && <div className="reason">by {r.reviewer}{r.reviewedAt && <> · <RelativeTime iso={r.reviewedAt} /></>}</div>}
                         {r.comment && <div className="reason">“{r.comment}”</div>}
+                        {r.reason && <div className="reason">{r.reason}</div>}
                         {url && r.status === 'PUBLISHED' && <div><a href={publishedPath(r.id)} target="_blank" rel="noopener" title={url}>Open the published app</a></div>}
                       </td>
                       <td>
@@ -107,6 +118,12 @@ export function PublishQueuePage() {
                           </div>
                         )}
                         {r.status === 'PENDING' && !can.ok && <div className="reason">{can.why}</div>}
+                        {unpublishable(r.status) && (
+                          <div className="row-actions">
+                            <button type="button" className="button-danger" aria-label={`Unpublish ${what}`}
+                              onClick={() => setUnpublishing(r)}>Unpublish</button>
+                          </div>
+                        )}
                       </td>
                     </tr>
                   );
@@ -120,6 +137,8 @@ export function PublishQueuePage() {
       )}
       <ReviewDialog decision={deciding} onClose={() => setDeciding(null)} onDecided={decided}
         onStale={() => { setDeciding(null); reload(); }} />
+      <UnpublishDialog request={unpublishing} onClose={() => setUnpublishing(null)} onUnpublishing={unpublished}
+        onStale={() => { setUnpublishing(null); reload(); }} />
     </section>
   );
 }

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { PublishRequest } from '../api/types';
-import { afterRequest, publishBody, publishStatusLabel, publishTone, reviewable, safeUrl, validatePublish } from './publish';
+import { PUBLISH_STATUSES, type PublishRequest } from '../api/types';
+import {
+  afterRequest, inFlight, publishBody, publishStatusLabel, publishTone, reviewable, safeUrl, unpublishable, unpublishPath,
+  validatePublish,
+} from './publish';
 
 const request: PublishRequest = {
   id: 'pr-1', workspaceId: 'ws-1', workspaceName: 'dev', requester: 'alice@example.com', port: 8000, note: null,
   status: 'PENDING', reviewer: null, comment: null, requestedAt: '2026-11-29T12:00:00Z', reviewedAt: null,
-  autoApproved: false, url: null,
+  autoApproved: false, url: null, reason: null,
 };
 
 describe('publish requests', () => {
@@ -35,8 +38,21 @@ describe('publish requests', () => {
     expect(publishStatusLabel('PENDING')).toBe('Waiting for review');
     expect(publishTone('PUBLISHED')).toBe('ok');
     expect(publishTone('FAILED')).toBe('bad');
+    expect(publishStatusLabel('UNPUBLISHING')).toBe('Being removed');
+    expect(publishTone('UNPUBLISHING')).toBe('busy');
+    expect(publishStatusLabel('UNPUBLISHED')).toBe('Unpublished');
+    expect(publishTone('UNPUBLISHED')).toBe('idle');
     expect(safeUrl('https://dev.apps.example.com/')).toBe('https://dev.apps.example.com/');
     expect(safeUrl('javascript:alert(1)')).toBeNull();
     expect(safeUrl(null)).toBeNull();
+  });
+
+  it('unpublishes only a running app or what a failed publish left, and follows what the agent is doing', () => {
+    expect(PUBLISH_STATUSES.filter(unpublishable)).toEqual(['PUBLISHED', 'FAILED']);
+    expect(inFlight('APPROVED')).toBe(true);
+    expect(inFlight('UNPUBLISHING')).toBe(true);
+    expect(inFlight('PUBLISHED')).toBe(false);
+    expect(inFlight('UNPUBLISHED')).toBe(false);
+    expect(unpublishPath('pr 1')).toBe('/api/v1/publish-requests/pr%201/unpublish');
   });
 });

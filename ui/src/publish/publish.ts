@@ -31,6 +31,8 @@ export function publishStatusLabel(status: PublishStatus): string {
     case 'REJECTED': return 'Rejected';
     case 'PUBLISHED': return 'Published';
     case 'FAILED': return 'Failed';
+    case 'UNPUBLISHING': return 'Being removed';
+    case 'UNPUBLISHED': return 'Unpublished';
     default: return status;
   }
 }
@@ -39,11 +41,30 @@ export function publishTone(status: PublishStatus): 'ok' | 'busy' | 'idle' | 'ba
   switch (status) {
     case 'PUBLISHED': return 'ok';
     case 'PENDING':
-    case 'APPROVED': return 'busy';
+    case 'APPROVED':
+    case 'UNPUBLISHING': return 'busy';
     case 'REJECTED':
     case 'FAILED': return 'bad';
+    case 'UNPUBLISHED':
     default: return 'idle';
   }
+}
+
+/** How often a request the agent is working on (publishing or removing it) is looked at again. */
+export const FOLLOW_MS = 5_000;
+
+/** The agent is publishing or removing it: the state changes without anyone doing anything. */
+export function inFlight(status: PublishStatus): boolean {
+  return status === 'APPROVED' || status === 'UNPUBLISHING';
+}
+
+/** The app runs, or a failed publish may have left parts of it (the portal answers 409 otherwise). */
+export function unpublishable(status: PublishStatus): boolean {
+  return status === 'PUBLISHED' || status === 'FAILED';
+}
+
+export function unpublishPath(requestId: string): string {
+  return `/api/v1/publish-requests/${encodeURIComponent(requestId)}/unpublish`;
 }
 
 /** Whether `me` may approve or reject it: pending, and not their own (the portal answers 403 self-review). */

@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { useApp } from '../app/context';
-import { useBusyWhile, useDocumentTitle, useLoad } from '../app/hooks';
+import { useBusyWhile, useDocumentTitle, useLoad, usePolling } from '../app/hooks';
 import { usePaged } from '../app/paged';
 import { Link, type SecurityTab } from '../app/router';
 import { identityKey, withQuery } from '../api/paging';
@@ -46,22 +46,6 @@ function useConnections(state: 'active' | 'closed') {
     connectionKey,
     [state],
   );
-}
-
-/** Calls `tick` every `ms` while the page is visible, and once when it becomes visible again. */
-function usePolling(tick: () => void, ms: number, enabled: boolean) {
-  useEffect(() => {
-    if (!enabled) return;
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') tick();
-    }, ms);
-    const onVisible = () => document.visibilityState === 'visible' && tick();
-    document.addEventListener('visibilitychange', onVisible);
-    return () => {
-      clearInterval(timer);
-      document.removeEventListener('visibilitychange', onVisible);
-    };
-  }, [tick, ms, enabled]);
 }
 
 function Sessions() {
