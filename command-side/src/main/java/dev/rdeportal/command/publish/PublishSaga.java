@@ -1,11 +1,19 @@
 package dev.rdeportal.command.publish;
 
 import dev.rdeportal.command.workspace.LifecycleSettings;
+import dev.rdeportal.domain.DomainException;
 import dev.rdeportal.domain.publish.DispatchPublishOperationCommand;
+import dev.rdeportal.domain.publish.DispatchUnpublishOperationCommand;
 import dev.rdeportal.domain.publish.FailPublishOperationCommand;
+import dev.rdeportal.domain.publish.FailUnpublishOperationCommand;
 import dev.rdeportal.domain.publish.PublishRequestApprovedEvent;
 import dev.rdeportal.domain.publish.PublishRequestFailedEvent;
 import dev.rdeportal.domain.publish.PublishRequestPublishedEvent;
+import dev.rdeportal.domain.publish.PublishRequestUnpublishFailedEvent;
+import dev.rdeportal.domain.publish.PublishRequestUnpublishedEvent;
+import dev.rdeportal.domain.publish.PublishRequestUnpublishingEvent;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
@@ -19,22 +27,28 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Turns an approval (by an admin, or at once for a trusted requester) into the agent's publish
- * operation, with a deadline; the agent's answer comes back to the request aggregate through the
- * gateway, which ends this saga by PUBLISHED or FAILED.
+ * operation, and an unpublish into its unpublish operation, each with a deadline; the agent's answer
+ * comes back to the request aggregate through the gateway, which ends this saga: by PUBLISHED or
+ * FAILED, by UNPUBLISHED or a failed removal. One saga at a time per request: a request is
+ * unpublished only after its publish ended.
  *
- * <p>The operation id is decided by the approval and carried by its event: a saga that handles
- * the event again after a crash re-sends the same id, which the agent answers from its idempotency
- * journal; an operation that never reached the agent is re-sent, with the same id, when it
- * reconnects, or failed by the deadline.
+ * <p>The operation id is decided by the approval (or the unpublish) and carried by its event: a saga
+ * that handles the event again after a crash re-sends the same id, which the agent answers from its
+ * idempotency journal; an operation that never reached the agent is re-sent, with the same id, when
+ * it reconnects, or failed by the deadline. A refusal by the gateway is final (the agent is too old)
+ * and fails the request at once.
  */
 @Saga
 public class PublishSaga {
 
     static final String PUBLISH_DEADLINE = "publish-timeout";
+    static final String UNPUBLISH_DEADLINE = "unpublish-timeout";
     private static final Logger log = LoggerFactory.getLogger("rde.publish");
 
     private String requestId;
     private String deadlineId;
+    /** The deadline's name: {@link #PUBLISH_DEADLINE} or {@link #UNPUBLISH_DEADLINE}. */
+    private String deadlineName;
 
     @Autowired
     private transient CommandGateway commandGateway;
@@ -46,12 +60,19 @@ public class PublishSaga {
     @StartSaga
     @SagaEventHandler(associationProperty = "requestId")
     public void on(PublishRequestApprovedEvent e) {
-        requestId = e.requestId();
-        deadlineId = deadlineManager.schedule(settings.operationTimeout(), PUBLISH_DEADLINE, e.operationId());
-        OperationHandOff.send(commandGateway, new DispatchPublishOperationCommand(e.clusterId(), e.requestId(),
-                        e.operationId(), e.workspaceId(), e.publishName(), e.port(), e.startCommand()),
-                reason -> new FailPublishOperationCommand(e.requestId(), e.operationId(), reason), "publish",
-                e.requestId());
+        start(e.requestId(), PUBLISH_DEADLINE, e.operationId());
+        handOff(new DispatchPublishOperationCommand(e.clusterId(), e.requestId(), e.operationId(), e.workspaceId(),
+                e.publishName(), e.port(), e.startCommand()),
+                reason -> new FailPublishOperationCommand(e.requestId(), e.operationId(), reason));
+    }
+
+    @StartSaga
+    @SagaEventHandler(associationProperty = "requestId")
+    public void on(PublishRequestUnpublishingEvent e) {
+        start(e.requestId(), UNPUBLISH_DEADLINE, e.operationId());
+        handOff(new DispatchUnpublishOperationCommand(e.clusterId(), e.requestId(), e.operationId(), e.workspaceId(),
+                e.publishName()),
+                reason -> new FailUnpublishOperationCommand(e.requestId(), e.operationId(), reason));
     }
 
     @EndSaga
@@ -66,18 +87,62 @@ public class PublishSaga {
         cancelDeadline();
     }
 
+    @EndSaga
+    @SagaEventHandler(associationProperty = "requestId")
+    public void on(PublishRequestUnpublishedEvent e) {
+        cancelDeadline();
+    }
+
+    @EndSaga
+    @SagaEventHandler(associationProperty = "requestId")
+    public void on(PublishRequestUnpublishFailedEvent e) {
+        cancelDeadline();
+    }
+
     /** No answer in time: the aggregate ignores this if the operation was answered meanwhile. */
     @DeadlineHandler(deadlineName = PUBLISH_DEADLINE)
-    public void onTimeout(String operationId) {
+    public void onPublishTimeout(String operationId) {
         deadlineId = null;
         log.warn("publish request {}: the agent did not answer within {}", requestId, settings.operationTimeout());
-        commandGateway.send(new FailPublishOperationCommand(requestId, operationId,
-                "the agent did not answer within " + settings.operationTimeout().toSeconds() + " s"));
+        commandGateway.send(new FailPublishOperationCommand(requestId, operationId, noAnswer()));
+    }
+
+    @DeadlineHandler(deadlineName = UNPUBLISH_DEADLINE)
+    public void onUnpublishTimeout(String operationId) {
+        deadlineId = null;
+        log.warn("publish request {}: the agent did not answer the unpublish within {}", requestId,
+                settings.operationTimeout());
+        commandGateway.send(new FailUnpublishOperationCommand(requestId, operationId, noAnswer()));
+    }
+
+    private void start(String request, String deadline, String operationId) {
+        requestId = request;
+        deadlineName = deadline;
+        deadlineId = deadlineManager.schedule(settings.operationTimeout(), deadline, operationId);
+    }
+
+    /** A refusal by the gateway fails the request now; anything else waits for a reconnect or the deadline. */
+    private void handOff(Object dispatch, Function<String, Object> failWith) {
+        commandGateway.send(dispatch).exceptionally(failure -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof DomainException refused) {
+                commandGateway.send(failWith.apply(refused.getMessage()));
+            } else {
+                log.warn("publish request {}: could not hand the operation to the gateway: {}", requestId,
+                        cause.getMessage());
+            }
+            return null;
+        });
+    }
+
+    private String noAnswer() {
+        return "the agent did not answer within " + settings.operationTimeout().toSeconds() + " s";
     }
 
     private void cancelDeadline() {
         if (deadlineId != null) {
-            deadlineManager.cancelSchedule(PUBLISH_DEADLINE, deadlineId);
+            deadlineManager.cancelSchedule(deadlineName == null ? PUBLISH_DEADLINE : deadlineName, deadlineId);
             deadlineId = null;
         }
     }

@@ -16,17 +16,18 @@ import org.axonframework.test.saga.SagaTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class UnpublishSagaTest {
+/** The publish saga's other half: the unpublish operation, its deadline and its end. */
+class PublishSagaUnpublishTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(90);
     static final DispatchUnpublishOperationCommand DISPATCH = new DispatchUnpublishOperationCommand("local", ID, "op-2",
             "ws-1", PublishRequestAggregateTest.NAME);
 
-    SagaTestFixture<UnpublishSaga> fixture;
+    SagaTestFixture<PublishSaga> fixture;
 
     @BeforeEach
     void setUp() {
-        fixture = new SagaTestFixture<>(UnpublishSaga.class);
+        fixture = new SagaTestFixture<>(PublishSaga.class);
         fixture.registerResource(new LifecycleSettings(TIMEOUT));
     }
 
@@ -36,7 +37,7 @@ class UnpublishSagaTest {
                 .whenAggregate(ID).publishes(UNPUBLISHING)
                 .expectActiveSagas(1)
                 .expectDispatchedCommands(DISPATCH)
-                .expectScheduledDeadlineWithName(TIMEOUT, UnpublishSaga.UNPUBLISH_DEADLINE);
+                .expectScheduledDeadlineWithName(TIMEOUT, PublishSaga.UNPUBLISH_DEADLINE);
     }
 
     @Test
