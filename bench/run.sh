@@ -6,6 +6,8 @@
 #      throughput streams for RDE_BENCH_THROUGHPUT_WARMUP_SECONDS, default 60, then measures RDE_BENCH_THROUGHPUT_RUNS, default 5)
 #   bench/run.sh preview [all|small|bulk|hold]                   preview proxy: direct, portal chain, single-hop proxy, ssh -R
 #   bench/run.sh audit [all|replay|export|verify|access]         audit chain, export, verify, time travel over 1M events (RDE_BENCH_AUDIT_EVENTS)
+#   bench/run.sh jmh [JMH options]                               JMH microbenchmarks (the agent's libc binding), with -prof gc;
+#     defaults 2 forks, 5 warm-up and 5 measurement iterations of 1 s, 1 thread: e.g. -f 1 -wi 3 -i 3, or a regex to pick
 # Needs a PostgreSQL role that may create databases: RDE_TEST_DATABASE_URL/_USER/_PASSWORD
 # (bash .ci/run sets up one on the local server), and python3 for the sample workspace app.
 # preview needs none of that (the portal runs as java -jar on embedded H2) but wrk, curl and
@@ -23,7 +25,9 @@ if [[ -z "${RDE_BENCH_SKIP_BUILD:-}" ]]; then
   ./mvnw -B -q "${maven_args[@]}" install -DskipTests
 fi
 cd bench
-if [[ "${1:-all}" == audit ]]; then
+if [[ "${1:-all}" == jmh ]]; then
+  ../mvnw -B -q "${maven_args[@]}" compile exec:exec -Dbench.main=dev.rdeportal.bench.JmhBench -Dbench="${*:2}"
+elif [[ "${1:-all}" == audit ]]; then
   ../mvnw -B -q "${maven_args[@]}" compile exec:exec -Dbench.main=dev.rdeportal.bench.AuditBench -Dbench="${2:-all}"
 elif [[ "${1:-all}" == preview ]]; then
   ../mvnw -B -q "${maven_args[@]}" compile exec:exec -Dbench.main=dev.rdeportal.bench.PreviewBench -Dbench="${2:-all}"

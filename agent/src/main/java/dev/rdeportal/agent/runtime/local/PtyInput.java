@@ -3,7 +3,6 @@ package dev.rdeportal.agent.runtime.local;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import com.sun.jna.Memory;
@@ -80,7 +79,7 @@ final class PtyInput extends OutputStream {
         }
         int fd = fd();
         try {
-            long n = offset == 0 ? Libc.write(fd, bytes, new NativeLong(length)).longValue()
+            long n = offset == 0 ? Libc.write(fd, bytes, length)
                     : writeCopy(fd, bytes, offset, length);
             return (int) n;
         } catch (LastErrorException e) {
@@ -94,7 +93,7 @@ final class PtyInput extends OutputStream {
     private static long writeCopy(int fd, byte[] bytes, int offset, int length) {
         byte[] part = new byte[length];
         System.arraycopy(bytes, offset, part, 0, length);
-        return Libc.write(fd, part, new NativeLong(length)).longValue();
+        return Libc.write(fd, part, length);
     }
 
     /** Writes all of it, waiting for the process to read while the PTY is full. */
@@ -124,7 +123,7 @@ final class PtyInput extends OutputStream {
         pollfd.setShort(4, POLLOUT);
         pollfd.setShort(6, (short) 0);
         try {
-            Libc.poll(pollfd, new NativeLong(1), WAIT_MILLIS);
+            Libc.poll(pollfd, 1, WAIT_MILLIS);
         } catch (LastErrorException e) {
             // EINTR: look again
         }
@@ -138,16 +137,23 @@ final class PtyInput extends OutputStream {
         return fd;
     }
 
-    /** libc, bound directly (a call costs about a microsecond); fcntl, variadic, through an interface. */
+    /**
+     * libc, bound directly (a call costs about a microsecond), with {@code size_t}, {@code ssize_t}
+     * and {@code nfds_t} as Java {@code long}s as in {@link PtyOutput} (64-bit Linux only); fcntl,
+     * variadic, through an interface.
+     */
     private static final class Libc {
         static final boolean BOUND = bind();
         static final Fcntl FCNTL = BOUND ? Native.load(Platform.C_LIBRARY_NAME, Fcntl.class) : null;
 
-        static native NativeLong write(int fd, byte[] bytes, NativeLong count) throws LastErrorException;
+        static native long write(int fd, byte[] bytes, long count) throws LastErrorException;
 
-        static native int poll(Pointer fds, NativeLong nfds, int timeout) throws LastErrorException;
+        static native int poll(Pointer fds, long nfds, int timeout) throws LastErrorException;
 
         private static boolean bind() {
+            if (Native.LONG_SIZE != Long.BYTES) {
+                return false;
+            }
             try {
                 Native.register(Libc.class, Platform.C_LIBRARY_NAME);
                 return true;

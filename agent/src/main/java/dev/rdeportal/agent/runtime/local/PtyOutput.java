@@ -6,7 +6,6 @@ import com.pty4j.unix.Pty;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import java.io.FilterInputStream;
@@ -33,7 +32,6 @@ import java.util.function.IntSupplier;
 final class PtyOutput extends FilterInputStream {
 
     private static final short POLLIN = CLibrary.POLLIN;
-    private static final NativeLong ONE = new NativeLong(1);
 
     private static final int EAGAIN = 11;
     private static final int EINTR = 4;
@@ -45,7 +43,6 @@ final class PtyOutput extends FilterInputStream {
     private final IntSupplier masterFd;
     private final boolean nonBlocking;
     private final Memory pollfd = new Memory(8); // struct pollfd { int fd; short events; short revents; }
-    private static final NativeLong BUFFER_SIZE = new NativeLong(BUFFER_BYTES);
     private Memory buffer; // for direct reads, allocated on the first
     // Direct reads only, on the one reader thread: output read but not yet returned, at buffer[at].
     private int at;
@@ -104,7 +101,7 @@ final class PtyOutput extends FilterInputStream {
         if (buffer == null) {
             buffer = new Memory(BUFFER_BYTES);
         }
-        long n = Poll.read(fd, buffer, BUFFER_SIZE).longValue();
+        long n = Poll.read(fd, buffer, BUFFER_BYTES);
         drained = false;
         if (n > 0) {
             at = 0;
@@ -129,7 +126,7 @@ final class PtyOutput extends FilterInputStream {
         pollfd.setInt(0, fd);
         pollfd.setShort(4, POLLIN);
         pollfd.setShort(6, (short) 0);
-        Poll.poll(pollfd, ONE, WAIT_MILLIS); // a hang-up or an error wakes it too; the read then tells
+        Poll.poll(pollfd, 1, WAIT_MILLIS); // a hang-up or an error wakes it too; the read then tells
     }
 
     /**
@@ -164,7 +161,7 @@ final class PtyOutput extends FilterInputStream {
             pollfd.setInt(0, fd);
             pollfd.setShort(4, POLLIN);
             pollfd.setShort(6, (short) 0);
-            return Poll.poll(pollfd, ONE, 0) > 0 && (pollfd.getShort(6) & POLLIN) != 0;
+            return Poll.poll(pollfd, 1, 0) > 0 && (pollfd.getShort(6) & POLLIN) != 0;
         }
         Pollfd[] fds = {new Pollfd(fd, POLLIN)};
         return CLibrary.poll(fds, 0) > 0 && (fds[0].getRevents() & POLLIN) != 0;
@@ -173,17 +170,23 @@ final class PtyOutput extends FilterInputStream {
     /**
      * libc's {@code poll}, bound directly: pty4j's own binding builds JNA structures by reflection
      * on every call, 35–90 µs here, which a lone keystroke's echo and every 4 KiB of a flood would
-     * pay; a direct call costs about a microsecond.
+     * pay; a direct call costs about a microsecond. {@code nfds_t}, {@code size_t} and {@code ssize_t}
+     * are bound as Java {@code long}s, which they are on 64-bit Linux (elsewhere the binding is not
+     * made): a {@code NativeLong} result was built by reflection on every read, 5% of the reader's
+     * time while output streamed (session 10 profile).
      */
     private static final class Poll {
         static final boolean BOUND = bind();
 
-        static native int poll(Pointer fds, NativeLong nfds, int timeout);
+        static native int poll(Pointer fds, long nfds, int timeout);
 
         /** -1 with errno in {@link Native#getLastError} when nothing is ready (EAGAIN) or the terminal is gone. */
-        static native NativeLong read(int fd, Pointer buffer, NativeLong count);
+        static native long read(int fd, Pointer buffer, long count);
 
         private static boolean bind() {
+            if (Native.LONG_SIZE != Long.BYTES) {
+                return false;
+            }
             try {
                 Native.register(Poll.class, Platform.C_LIBRARY_NAME);
                 return true;
