@@ -9,7 +9,9 @@ export type PagedState<T> =
 
 /**
  * A cursor-paged list: the first page on mount (and whenever `key` changes or on reload()), the
- * next ones on loadMore(). Answers to a superseded load are dropped.
+ * next ones on loadMore(). Answers to a superseded load are dropped, and so is a first page asked
+ * for before a local update(): it would put back the row as it was (a poll under way when an
+ * action's answer arrived undid it on screen); the next reload shows the server's rows again.
  */
 export function usePaged<T>(
   loadPage: (cursor: string | null, signal: AbortSignal) => Promise<ListResponse<T>>,
@@ -25,6 +27,8 @@ export function usePaged<T>(
   const controller = useRef<AbortController | null>(null);
   // A reload (refresh) keeps the rows on screen until the new ones arrive; new filters do not.
   const soft = useRef(false);
+  // Local updates so far: a first page asked for before the latest one is older than the screen.
+  const edits = useRef(0);
 
   useEffect(() => {
     const current = new AbortController();
@@ -32,9 +36,10 @@ export function usePaged<T>(
     controller.current = current;
     const keep = soft.current;
     soft.current = false;
+    const editsBefore = edits.current;
     setResult((previous) => (previous.state === 'loaded' && keep ? previous : { state: 'loading' }));
     loadRef.current(null, current.signal).then(
-      (page) => !current.signal.aborted && setResult({
+      (page) => !current.signal.aborted && (editsBefore === edits.current || !keep) && setResult({
         state: 'loaded', list: appendPage(EMPTY_PAGE as PagedList<T>, page, keyRef.current), loadingMore: false, moreError: null,
       }),
       (error: Error) => !current.signal.aborted && error.name !== 'AbortError' &&
@@ -66,6 +71,7 @@ export function usePaged<T>(
 
   /** Local edits (a saved or removed row) without a round trip. */
   const update = useCallback((change: (list: PagedList<T>) => PagedList<T>) => {
+    edits.current += 1;
     setResult((previous) => (previous.state === 'loaded' ? { ...previous, list: change(previous.list) } : previous));
   }, []);
 
