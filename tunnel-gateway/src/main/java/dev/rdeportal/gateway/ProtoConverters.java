@@ -53,56 +53,46 @@ final class ProtoConverters {
     }
 
     static Operation publish(DispatchPublishOperationCommand cmd) {
-        return publish(cmd.operationId(), cmd.requestId(), cmd.workspaceId(), cmd.publishName(), cmd.port(),
-                cmd.startCommand());
+        return publishOperation(dev.rdeportal.proto.v1.OperationKind.OPERATION_KIND_PUBLISH, cmd.operationId(),
+                cmd.workspaceId(), app(cmd.requestId(), cmd.workspaceId(), cmd.publishName())
+                        .setPort(cmd.port())
+                        .setStartCommand(text(cmd.startCommand())));
     }
 
-    /** The publish operation an approved request waits for, re-sent with its original id. */
-    static Operation pendingPublish(PublishRequestView view) {
-        return publish(view.operationId(), view.id(), view.workspaceId(), view.publishName(), view.port(),
-                view.startCommand());
-    }
-
+    /** Only the publish id is needed to remove the app. */
     static Operation unpublish(DispatchUnpublishOperationCommand cmd) {
-        return unpublish(cmd.operationId(), cmd.requestId(), cmd.workspaceId(), cmd.publishName());
+        return publishOperation(dev.rdeportal.proto.v1.OperationKind.OPERATION_KIND_UNPUBLISH, cmd.operationId(),
+                cmd.workspaceId(), app(cmd.requestId(), cmd.workspaceId(), cmd.publishName()));
     }
 
     /**
-     * An operation a request waits for, re-sent with its original id: its publish while APPROVED,
+     * The operation a request waits for, re-sent with its original id: its publish while APPROVED,
      * its unpublish while UNPUBLISHING.
      */
     static Operation pending(PublishRequestView view) {
         return view.status() == PublishStatus.UNPUBLISHING
-                ? unpublish(view.operationId(), view.id(), view.workspaceId(), view.publishName())
-                : pendingPublish(view);
+                ? unpublish(new DispatchUnpublishOperationCommand(view.clusterId(), view.id(), view.operationId(),
+                        view.workspaceId(), view.publishName()))
+                : publish(new DispatchPublishOperationCommand(view.clusterId(), view.id(), view.operationId(),
+                        view.workspaceId(), view.publishName(), view.port(), view.startCommand()));
     }
 
-    /** Queued with the workspace's operations on the agent, like the publish; the agent needs only the publish id. */
-    private static Operation unpublish(String operationId, String requestId, String workspaceId, String name) {
+    /** Queued with the workspace's own operations on the agent, so that it never races a stop or delete. */
+    private static Operation publishOperation(dev.rdeportal.proto.v1.OperationKind kind, String operationId,
+                                              String workspaceId, dev.rdeportal.proto.v1.PublishSpec.Builder app) {
         return Operation.newBuilder()
                 .setOperationId(operationId)
-                .setKind(dev.rdeportal.proto.v1.OperationKind.OPERATION_KIND_UNPUBLISH)
+                .setKind(kind)
                 .setSpec(dev.rdeportal.proto.v1.WorkspaceSpec.newBuilder().setWorkspaceId(text(workspaceId)))
-                .setPublish(dev.rdeportal.proto.v1.PublishSpec.newBuilder()
-                        .setPublishId(text(requestId))
-                        .setWorkspaceId(text(workspaceId))
-                        .setName(text(name)))
+                .setPublish(app)
                 .build();
     }
 
-    private static Operation publish(String operationId, String requestId, String workspaceId, String name, int port,
-                                     String startCommand) {
-        return Operation.newBuilder()
-                .setOperationId(operationId)
-                .setKind(dev.rdeportal.proto.v1.OperationKind.OPERATION_KIND_PUBLISH)
-                .setSpec(dev.rdeportal.proto.v1.WorkspaceSpec.newBuilder().setWorkspaceId(text(workspaceId)))
-                .setPublish(dev.rdeportal.proto.v1.PublishSpec.newBuilder()
-                        .setPublishId(text(requestId))
-                        .setWorkspaceId(text(workspaceId))
-                        .setName(text(name))
-                        .setPort(port)
-                        .setStartCommand(text(startCommand)))
-                .build();
+    private static dev.rdeportal.proto.v1.PublishSpec.Builder app(String requestId, String workspaceId, String name) {
+        return dev.rdeportal.proto.v1.PublishSpec.newBuilder()
+                .setPublishId(text(requestId))
+                .setWorkspaceId(text(workspaceId))
+                .setName(text(name));
     }
 
     static WorkspaceSpec spec(dev.rdeportal.proto.v1.WorkspaceSpec proto) {
