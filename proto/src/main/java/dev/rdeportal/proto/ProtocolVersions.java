@@ -6,7 +6,7 @@ import dev.rdeportal.proto.v1.ProtocolVersion;
 public final class ProtocolVersions {
 
     public static final int MAJOR = 1;
-    public static final int MINOR = 5;
+    public static final int MINOR = 6;
 
     /**
      * Flow-control credit of a channel stream, per direction (since 1.1): data bytes a sender may
@@ -60,6 +60,9 @@ public final class ProtocolVersions {
      * {@link #CHANNEL_MAX_FRAME_BYTES}, in {@code OpenChannel.max_frame_bytes}.
      */
     public static final int TERMINAL_FRAME_MINOR = 5;
+
+    /** 1.6: the first minor whose agent lists its published apps in {@code Hello.published}. */
+    public static final int PUBLISHED_INVENTORY_MINOR = 6;
 
     /**
      * 1.5: the largest terminal output frame (agent → gateway) a gateway may offer, as previews have

@@ -7,6 +7,7 @@ import dev.rdeportal.domain.publish.CompleteUnpublishOperationCommand;
 import dev.rdeportal.domain.publish.FailPublishOperationCommand;
 import dev.rdeportal.domain.publish.FailUnpublishOperationCommand;
 import dev.rdeportal.domain.publish.FindPendingPublishOperationsQuery;
+import dev.rdeportal.domain.publish.FindPublishRequestQuery;
 import dev.rdeportal.domain.publish.PublishRequestView;
 import dev.rdeportal.domain.workspace.CompleteWorkspaceOperationCommand;
 import dev.rdeportal.domain.workspace.FailWorkspaceOperationCommand;
@@ -26,6 +27,7 @@ import dev.rdeportal.proto.v1.Operation;
 import dev.rdeportal.proto.v1.OperationKind;
 import dev.rdeportal.proto.v1.OperationResult;
 import dev.rdeportal.proto.v1.ProtocolVersion;
+import dev.rdeportal.proto.v1.PublishedApp;
 import dev.rdeportal.proto.v1.Welcome;
 import dev.rdeportal.proto.v1.WorkspaceReport;
 import dev.rdeportal.proto.v1.WorkspaceState;
@@ -35,6 +37,7 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +107,8 @@ final class ControlSession implements StreamObserver<AgentMessage>, AgentLink {
      * An operation sent on this stream: for a workspace, or (1.4) for a publish request and its app's
      * name, to publish it or to take it down.
      */
-    private record Sent(String workspaceId, String publishRequestId, String publishName, boolean unpublish) {
+    private record Sent(String workspaceId, String publishRequestId, String publishName, boolean unpublish,
+                        boolean orphanCleanup) {
 
         boolean publish() {
             return publishRequestId != null;
@@ -262,6 +266,39 @@ final class ControlSession implements StreamObserver<AgentMessage>, AgentLink {
                         ProtocolVersions.format(negotiated), hello.getRuntime(), hello.getAgentVersion()),
                 principal.metaData(), "record connection of agent " + principal.agentId()));
         reconcile(hello.getInventoryList());
+        if (protocolMinor >= ProtocolVersions.PUBLISHED_INVENTORY_MINOR && hello.getPublishedCount() > 0) {
+            reconcilePublished(hello.getPublishedList());
+        }
+    }
+
+    /**
+     * Removes the apps the agent has that nothing should run ({@link Reconciler#orphanApps}), each
+     * looked up by its publish id. A lookup that fails leaves the apps alone until the next
+     * reconnect: removing a published app by mistake would be worse than keeping an orphan.
+     */
+    private void reconcilePublished(List<PublishedApp> apps) {
+        Map<String, CompletableFuture<Optional<PublishRequestView>>> lookups = new LinkedHashMap<>();
+        for (PublishedApp app : apps) {
+            lookups.computeIfAbsent(app.getPublishId(), id -> deps.queries().query(new FindPublishRequestQuery(id),
+                            ResponseTypes.optionalInstanceOf(PublishRequestView.class))
+                    .orTimeout(deps.callTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        }
+        CompletableFuture.allOf(lookups.values().toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
+            if (error != null) {
+                log.warn("cannot look up the publish requests of the {} app(s) agent {} has; left alone until it "
+                        + "reconnects", apps.size(), principal.agentId(), error);
+                return;
+            }
+            Map<String, PublishRequestView> requests = new HashMap<>();
+            lookups.forEach((id, lookup) -> lookup.join().ifPresent(view -> requests.put(id, view)));
+            for (Operation removal : deps.reconciler().orphanApps(principal.clusterId(), apps, requests)) {
+                log.info("removing published app {} (request {}) from cluster {}, which the control plane does not "
+                                + "count as published (operation {})", removal.getPublish().getName(),
+                        removal.getPublish().getPublishId(), principal.clusterId(), removal.getOperationId());
+                send(removal, new Sent(removal.getSpec().getWorkspaceId(), removal.getPublish().getPublishId(),
+                        removal.getPublish().getName(), true, true));
+            }
+        });
     }
 
     private void reconcile(List<WorkspaceState> inventory) {
@@ -354,6 +391,17 @@ final class ControlSession implements StreamObserver<AgentMessage>, AgentLink {
     private void unpublishResult(Sent sent, OperationResult result) {
         String requestId = sent.publishRequestId();
         String operationId = result.getOperationId();
+        if (sent.orphanCleanup()) {
+            // No request waits for it: the outcome is only the agent's.
+            if (result.getSuccess()) {
+                log.info("agent {} removed published app {} (request {})", principal.agentId(), sent.publishName(),
+                        requestId);
+            } else {
+                log.warn("agent {} could not remove published app {} (request {}): {}; tried again at its next "
+                        + "reconnect", principal.agentId(), sent.publishName(), requestId, result.getReason());
+            }
+            return;
+        }
         if (result.getSuccess()) {
             dispatch(new CompleteUnpublishOperationCommand(requestId, operationId), principal.metaData(),
                     "complete unpublish operation " + operationId + " of request " + requestId);
@@ -417,14 +465,14 @@ final class ControlSession implements StreamObserver<AgentMessage>, AgentLink {
 
     /** Sends an operation; false if the stream is closed or had to be closed because it is full. */
     boolean sendOperation(String workspaceId, Operation operation) {
-        return send(operation, new Sent(workspaceId, null, null, false));
+        return send(operation, new Sent(workspaceId, null, null, false, false));
     }
 
     /** Sends a publish operation (1.4) of a publish request; its app's name makes the URL of the answer. */
     /** A publish or unpublish operation of request {@code requestId}, whose answer goes to that request. */
     boolean sendPublish(String requestId, String publishName, Operation operation) {
         return send(operation, new Sent(operation.getSpec().getWorkspaceId(), requestId, publishName,
-                operation.getKind() == OperationKind.OPERATION_KIND_UNPUBLISH));
+                operation.getKind() == OperationKind.OPERATION_KIND_UNPUBLISH, false));
     }
 
     private static String kindName(Operation operation) {

@@ -1,11 +1,15 @@
 package dev.rdeportal.gateway;
 
+import dev.rdeportal.domain.publish.DispatchUnpublishOperationCommand;
+import dev.rdeportal.domain.publish.PublishRequestView;
+import dev.rdeportal.domain.publish.PublishStatus;
 import dev.rdeportal.domain.workspace.ObservedPhase;
 import dev.rdeportal.domain.workspace.OperationKind;
 import dev.rdeportal.domain.workspace.ReconcileWorkspaceCommand;
 import dev.rdeportal.domain.workspace.WorkspaceStatus;
 import dev.rdeportal.domain.workspace.WorkspaceView;
 import dev.rdeportal.proto.v1.Operation;
+import dev.rdeportal.proto.v1.PublishedApp;
 import dev.rdeportal.proto.v1.WorkspacePhase;
 import dev.rdeportal.proto.v1.WorkspaceState;
 import java.util.ArrayList;
@@ -52,6 +56,11 @@ import java.util.function.Supplier;
  * Inventory entries that state no phase ({@code UNSPECIFIED}) are not acted upon, except as
  * orphans: the gateway does not guess a state the agent did not report. An inventory entry with
  * phase MISSING counts as absent.
+ *
+ * <p>Published apps (1.6, {@link #orphanApps}): an app the agent has whose publish request is
+ * unknown, on another cluster, PENDING, REJECTED or UNPUBLISHED gets an UNPUBLISH with a new id.
+ * APPROVED and UNPUBLISHING requests have an operation on its way (re-sent on reconnect);
+ * PUBLISHED ones are what should run; FAILED ones are left to their owner, as failed workspaces are.
  */
 final class Reconciler {
 
@@ -75,6 +84,10 @@ final class Reconciler {
     private static final Set<WorkspaceStatus> AWAITING_OPERATION = EnumSet.of(
             WorkspaceStatus.PENDING, WorkspaceStatus.PROVISIONING, WorkspaceStatus.STOPPING,
             WorkspaceStatus.DELETING);
+
+    /** Publish requests whose app, if the agent has one, should not be there. */
+    private static final Set<PublishStatus> ORPHANED_BY = EnumSet.of(PublishStatus.PENDING, PublishStatus.REJECTED,
+            PublishStatus.UNPUBLISHED);
 
     private final Supplier<String> newOperationId;
 
@@ -134,6 +147,28 @@ final class Reconciler {
                 // FAILED: the user decides. Transitional without a pending operation: its result will tell.
             }
         }
+    }
+
+    /**
+     * @param requests the publish requests the control plane has for the apps' ids (absent: unknown)
+     * @return an UNPUBLISH for each app nothing should run, in the apps' order
+     */
+    List<Operation> orphanApps(String clusterId, List<PublishedApp> apps, Map<String, PublishRequestView> requests) {
+        List<Operation> removals = new ArrayList<>();
+        for (PublishedApp app : apps) {
+            if (app.getPublishId().isEmpty() || app.getPhase() == WorkspacePhase.WORKSPACE_PHASE_MISSING) {
+                continue;
+            }
+            PublishRequestView request = requests.get(app.getPublishId());
+            boolean orphan = request == null || !clusterId.equals(request.clusterId())
+                    || ORPHANED_BY.contains(request.status());
+            if (orphan) {
+                removals.add(ProtoConverters.unpublish(new DispatchUnpublishOperationCommand(clusterId,
+                        app.getPublishId(), newOperationId.get(), request == null ? "" : request.workspaceId(),
+                        app.getName())));
+            }
+        }
+        return removals;
     }
 
     private ReportObservation observe(WorkspaceView view, ObservedPhase observed, WorkspaceState state) {

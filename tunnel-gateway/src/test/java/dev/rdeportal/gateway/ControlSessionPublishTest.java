@@ -17,6 +17,7 @@ import dev.rdeportal.domain.publish.DispatchUnpublishOperationCommand;
 import dev.rdeportal.domain.publish.FailPublishOperationCommand;
 import dev.rdeportal.domain.publish.FailUnpublishOperationCommand;
 import dev.rdeportal.domain.publish.FindPendingPublishOperationsQuery;
+import dev.rdeportal.domain.publish.FindPublishRequestQuery;
 import dev.rdeportal.domain.publish.PublishRequestView;
 import dev.rdeportal.domain.publish.PublishStatus;
 import dev.rdeportal.gateway.channel.ChannelBroker;
@@ -68,6 +69,10 @@ class ControlSessionPublishTest {
     }
 
     private void connect(ProtocolVersion version) {
+        connect(version, List.of());
+    }
+
+    private void connect(ProtocolVersion version, List<PublishedApp> published) {
         ControlSession.Dependencies deps = new ControlSession.Dependencies(registry, new ChannelBroker(new SimpleMeterRegistry(),
                 id -> java.util.Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(1), () -> "id"),
                 commands, queries, new Reconciler(() -> "op"), scheduler,
@@ -76,7 +81,7 @@ class ControlSessionPublishTest {
         session = new ControlSession(deps, new AgentPrincipal("agent-1", "c1", "10.0.0.1"), out);
         session.start(out);
         session.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder().setVersion(version)
-                .setAgentId("agent-1").setClusterId("c1")).build());
+                .setAgentId("agent-1").setClusterId("c1").addAllPublished(published)).build());
     }
 
     @AfterEach
@@ -199,5 +204,49 @@ class ControlSessionPublishTest {
                 .extracting(m -> m.getOperation().getKind()).containsExactly(OperationKind.OPERATION_KIND_UNPUBLISH);
         session.onNext(unpublishResult(true, ""));
         verify(commands).send(eq(new CompleteUnpublishOperationCommand("pr-1", "op-u")), any(MetaData.class));
+    }
+
+    private static PublishRequestView view(String id, PublishStatus status) {
+        return new PublishRequestView(id, "w-1", "demo", "c1", "bp-1", "ann@example.com", 8000, "", "python3 app.py",
+                "demo-" + id, status, "ada@example.com", "ok", Instant.EPOCH, Instant.EPOCH, false, "op-" + id, null, null);
+    }
+
+    private static PublishedApp running(String id) {
+        return PublishedApp.newBuilder().setPublishId(id).setName("demo-" + id)
+                .setPhase(WorkspacePhase.WORKSPACE_PHASE_RUNNING).build();
+    }
+
+    @Test
+    void anAgentsAppsThatNothingShouldRunAreRemovedOnReconnectAndTheirAnswersReachNoRequest() {
+        when(queries.query(any(FindPublishRequestQuery.class), any(ResponseType.class))).thenAnswer(call -> {
+            String id = ((FindPublishRequestQuery) call.getArgument(0)).requestId();
+            return CompletableFuture.completedFuture(switch (id) {
+                case "pr-live" -> java.util.Optional.of(view(id, PublishStatus.PUBLISHED));
+                case "pr-gone" -> java.util.Optional.of(view(id, PublishStatus.UNPUBLISHED));
+                default -> java.util.Optional.empty();
+            });
+        });
+
+        connect(ProtocolVersions.current(), List.of(running("pr-live"), running("pr-gone"), running("pr-unknown")));
+
+        verify(queries, timeout(2000)).query(eq(new FindPublishRequestQuery("pr-unknown")), any(ResponseType.class));
+        List<dev.rdeportal.proto.v1.Operation> sent = out.sent.stream().filter(GatewayMessage::hasOperation)
+                .map(GatewayMessage::getOperation).toList();
+        assertThat(sent).extracting(o -> o.getKind() + " " + o.getPublish().getPublishId())
+                .containsExactly("OPERATION_KIND_UNPUBLISH pr-gone", "OPERATION_KIND_UNPUBLISH pr-unknown");
+
+        for (dev.rdeportal.proto.v1.Operation removal : sent) {
+            session.onNext(AgentMessage.newBuilder().setOperationResult(OperationResult.newBuilder()
+                    .setOperationId(removal.getOperationId()).setSuccess(true)).build());
+        }
+        verify(commands, org.mockito.Mockito.never()).send(any(CompleteUnpublishOperationCommand.class), any(MetaData.class));
+    }
+
+    @Test
+    void anAgentBelowOnePointSixIsNotAskedAboutItsApps() {
+        connect(ProtocolVersion.newBuilder().setMajor(1).setMinor(5).build(), List.of(running("pr-unknown")));
+
+        assertThat(out.sent).noneMatch(GatewayMessage::hasOperation);
+        verify(queries, org.mockito.Mockito.never()).query(any(FindPublishRequestQuery.class), any(ResponseType.class));
     }
 }

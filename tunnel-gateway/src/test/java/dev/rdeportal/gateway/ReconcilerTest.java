@@ -2,12 +2,16 @@ package dev.rdeportal.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rdeportal.domain.publish.PublishRequestView;
+import dev.rdeportal.domain.publish.PublishStatus;
 import dev.rdeportal.domain.workspace.ObservedPhase;
 import dev.rdeportal.domain.workspace.OperationKind;
 import dev.rdeportal.domain.workspace.ReconcileWorkspaceCommand;
 import dev.rdeportal.domain.workspace.WorkspaceSpec;
 import dev.rdeportal.domain.workspace.WorkspaceStatus;
 import dev.rdeportal.domain.workspace.WorkspaceView;
+import dev.rdeportal.proto.v1.Operation;
+import dev.rdeportal.proto.v1.PublishedApp;
 import dev.rdeportal.proto.v1.WorkspacePhase;
 import dev.rdeportal.proto.v1.WorkspaceState;
 import java.time.Instant;
@@ -190,5 +194,44 @@ class ReconcilerTest {
 
     static WorkspaceState state(String id, WorkspacePhase phase) {
         return WorkspaceState.newBuilder().setWorkspaceId(id).setPhase(phase).build();
+    }
+
+    // ---- published apps (1.6)
+
+    private static PublishedApp app(String publishId, WorkspacePhase phase) {
+        return PublishedApp.newBuilder().setPublishId(publishId).setName("shop-" + publishId).setPhase(phase).build();
+    }
+
+    private static PublishRequestView request(String id, String cluster, PublishStatus status) {
+        return new PublishRequestView(id, "w-1", "shop", cluster, "bp-1", "ann@example.com", 8000, "", "serve",
+                "shop-" + id, status, null, null, Instant.EPOCH, null, false, "op-" + id, null, null);
+    }
+
+    @Test
+    void appsWhoseRequestIsUnknownElsewhereOrNoLongerPublishedAreRemovedAndTheRestLeftAlone() {
+        Map<String, PublishRequestView> requests = new java.util.HashMap<>();
+        for (PublishStatus status : PublishStatus.values()) {
+            requests.put(status.name(), request(status.name(), "c1", status));
+        }
+        requests.put("other-cluster", request("other-cluster", "c2", PublishStatus.PUBLISHED));
+        List<PublishedApp> apps = new java.util.ArrayList<>();
+        for (PublishStatus status : PublishStatus.values()) {
+            apps.add(app(status.name(), WorkspacePhase.WORKSPACE_PHASE_RUNNING));
+        }
+        apps.add(app("other-cluster", WorkspacePhase.WORKSPACE_PHASE_RUNNING));
+        apps.add(app("unknown", WorkspacePhase.WORKSPACE_PHASE_STOPPED));
+        apps.add(app("gone", WorkspacePhase.WORKSPACE_PHASE_MISSING));
+
+        List<Operation> removals = reconciler.orphanApps("c1", apps, requests);
+
+        assertThat(removals).extracting(o -> o.getPublish().getPublishId())
+                .containsExactly("PENDING", "REJECTED", "UNPUBLISHED", "other-cluster", "unknown");
+        assertThat(removals).allSatisfy(o -> {
+            assertThat(o.getKind()).isEqualTo(dev.rdeportal.proto.v1.OperationKind.OPERATION_KIND_UNPUBLISH);
+            assertThat(o.getOperationId()).startsWith("new-op-");
+            assertThat(o.getPublish().getName()).isEqualTo("shop-" + o.getPublish().getPublishId());
+        });
+        assertThat(removals.get(2).getSpec().getWorkspaceId()).as("a known request's workspace").isEqualTo("w-1");
+        assertThat(removals.get(4).getSpec().getWorkspaceId()).as("an unknown request's").isEmpty();
     }
 }

@@ -240,6 +240,12 @@ public final class TunnelClient {
         for (WorkspaceState state : runtime.inventory()) {
             hello.addInventory(ProtoMapping.state(state, journal.lastOperation(state.workspaceId())));
         }
+        try {
+            runtime.published().forEach(app -> hello.addPublished(ProtoMapping.published(app)));
+        } catch (RuntimeException e) {
+            // Only listed apps are ever removed by the gateway: an empty list costs nothing but the clean-up.
+            log.warn("cannot list the published apps for the control plane; connecting without them: {}", e.toString());
+        }
         return hello.build();
     }
 

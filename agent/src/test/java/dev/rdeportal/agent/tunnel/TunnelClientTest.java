@@ -2,6 +2,7 @@ package dev.rdeportal.agent.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rdeportal.agent.runtime.PublishState;
 import dev.rdeportal.agent.runtime.WorkspacePhase;
 import dev.rdeportal.agent.runtime.WorkspaceState;
 import dev.rdeportal.proto.JoinToken;
@@ -89,6 +90,20 @@ class TunnelClientTest {
         new CredentialStore(dataDir).save(new Credential(FakeGateway.AGENT_ID, "c-1", FakeGateway.AGENT_SECRET, "gateway.test:443"));
     }
 
+    @Test
+    void helloListsThePublishedAppsSoTheGatewayCanRemoveOrphans() throws Exception {
+        storeCredential();
+        runtime.apps.put("pr-1", new PublishState("pr-1", "shop-1", WorkspacePhase.RUNNING, "127.0.0.1:41000", ""));
+        runtime.apps.put("pr-2", new PublishState("pr-2", "shop-2", WorkspacePhase.FAILED, "", "exit 1"));
+        startAgent(null);
+
+        Hello hello = gateway.nextHello();
+
+        assertThat(hello.getVersion().getMinor()).isGreaterThanOrEqualTo(ProtocolVersions.PUBLISHED_INVENTORY_MINOR);
+        assertThat(hello.getPublishedList()).extracting(a -> a.getPublishId() + "=" + a.getName() + "=" + a.getPhase())
+                .containsExactlyInAnyOrder("pr-1=shop-1=WORKSPACE_PHASE_RUNNING", "pr-2=shop-2=WORKSPACE_PHASE_FAILED");
+    }
+
     private static GatewayMessage provision(String operationId, String workspaceId) {
         return GatewayMessage.newBuilder().setOperation(Operation.newBuilder()
                 .setOperationId(operationId)
@@ -134,6 +149,7 @@ class TunnelClientTest {
         Hello hello = gateway.nextHello();
         assertThat(hello.getInventoryList()).extracting(s -> s.getWorkspaceId() + "=" + s.getPhase()).containsExactlyInAnyOrder(
                 "w-1=WORKSPACE_PHASE_RUNNING", "w-9=WORKSPACE_PHASE_STOPPED");
+        assertThat(hello.getPublishedList()).isEmpty();
         assertThat(gateway.joins).isEmpty();
 
         gateway.send(provision("op-1", "w-2"));
