@@ -134,17 +134,20 @@ class ControlSessionPublishTest {
         assertThat(out.sent).hasSize(before);
     }
 
+    /** The agent connects while {@code pending} waits for its answer, and the gateway has looked it up. */
+    private void reconnectWithPending(PublishRequestView pending) {
+        when(queries.query(any(FindPendingPublishOperationsQuery.class), any(ResponseType.class)))
+                .thenReturn(CompletableFuture.completedFuture(List.of(pending)));
+        connect(ProtocolVersions.current());
+        verify(queries, timeout(2000)).query(eq(new FindPendingPublishOperationsQuery("c1")), any(ResponseType.class));
+    }
+
     @Test
     void aReconnectingAgentIsSentItsPendingPublishesAgainWithTheSameId() {
         PublishRequestView pending = new PublishRequestView("pr-1", "w-1", "demo", "c1", "bp-1", "ann@example.com", 8000,
                 "", "python3 app.py", "demo-abc", PublishStatus.APPROVED, "ada@example.com", "ok", Instant.EPOCH,
                 Instant.EPOCH, false, "op-p", null, null);
-        when(queries.query(any(FindPendingPublishOperationsQuery.class), any(ResponseType.class)))
-                .thenReturn(CompletableFuture.completedFuture(List.of(pending)));
-
-        connect(ProtocolVersions.current());
-
-        verify(queries, timeout(2000)).query(eq(new FindPendingPublishOperationsQuery("c1")), any(ResponseType.class));
+        reconnectWithPending(pending);
         assertThat(out.sent).filteredOn(GatewayMessage::hasOperation)
                 .extracting(m -> m.getOperation().getOperationId()).containsExactly("op-p");
         session.onNext(result(true, "", WorkspacePhase.WORKSPACE_PHASE_RUNNING));
@@ -194,12 +197,7 @@ class ControlSessionPublishTest {
         PublishRequestView pending = new PublishRequestView("pr-1", "w-1", "demo", "c1", "bp-1", "ann@example.com", 8000,
                 "", "python3 app.py", "demo-abc", PublishStatus.UNPUBLISHING, "ada@example.com", "ok", Instant.EPOCH,
                 Instant.EPOCH, false, "op-u", "https://demo-abc--pub.apps.example.com", null);
-        when(queries.query(any(FindPendingPublishOperationsQuery.class), any(ResponseType.class)))
-                .thenReturn(CompletableFuture.completedFuture(List.of(pending)));
-
-        connect(ProtocolVersions.current());
-
-        verify(queries, timeout(2000)).query(eq(new FindPendingPublishOperationsQuery("c1")), any(ResponseType.class));
+        reconnectWithPending(pending);
         assertThat(out.sent).filteredOn(GatewayMessage::hasOperation)
                 .extracting(m -> m.getOperation().getKind()).containsExactly(OperationKind.OPERATION_KIND_UNPUBLISH);
         session.onNext(unpublishResult(true, ""));
