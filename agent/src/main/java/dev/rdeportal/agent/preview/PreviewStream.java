@@ -165,6 +165,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
         // on without blocking: queue a frame, wake the thread relaying the response, feed the
         // request body. So it runs on the transport's thread, sparing a hand-off to gRPC's executor.
         stub(gateway).channel(this);
+        outbox.started();
         offer(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId(channelId)).build());
         if (request.getWebsocket()) {
             openWebSocket();
@@ -184,6 +185,7 @@ final class PreviewStream implements ClientResponseObserver<ChannelFrame, Channe
     /** 1.5: dials a spare stream and names it one; the gateway keeps it until a request needs it. */
     void dialSpare(Channel gateway) {
         stub(gateway).channel(this);
+        outbox.started();
         offer(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId(channelId).setSpare(true)).build());
     }
 

@@ -95,6 +95,7 @@ final class ChannelStream implements ClientResponseObserver<ChannelFrame, Channe
         // a keystroke then reaches the writer thread with one thread hop fewer. They never block:
         // they queue input, count credit, and write to the outbound queue.
         AgentTunnelGrpc.newStub(gateway).withExecutor(MoreExecutors.directExecutor()).channel(this);
+        outbox.started();
         offer(ChannelFrame.newBuilder().setOpen(ChannelOpen.newBuilder().setChannelId(channelId)).build());
         try {
             threads.execute(this::writeInput);

@@ -79,7 +79,8 @@ final class ControlSession implements ClientResponseObserver<AgentMessage, Gatew
     /** Opens the stream and sends Hello; the future completes when the stream is over. */
     CompletableFuture<Ended> start() {
         AgentTunnelGrpc.newStub(gateway).control(this);
-        // beforeStart() ran inside control(): the outbound queue exists now.
+        // beforeStart() ran inside control(): the outbound queue exists now, and the call started.
+        outbound.started();
         if (state.compareAndSet(State.CONNECTING, State.AWAITING_WELCOME)) {
             send(AgentMessage.newBuilder().setHello(hello).build());
         } else {

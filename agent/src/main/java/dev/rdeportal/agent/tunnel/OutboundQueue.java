@@ -7,12 +7,18 @@ import java.util.ArrayDeque;
  * Messages to the gateway (control or channel stream), written only while the transport is ready so that gRPC never buffers
  * without bound. Messages are small and few; a full queue means the gateway stopped reading, and
  * the caller tears the stream down. Callers on any thread; {@code onNext} is never concurrent.
+ *
+ * <p>The queue is made in {@code beforeStart}, before the call has a transport stream; gRPC refuses
+ * messages (and throws from {@code isReady}) until the stub's call returned. So nothing is written
+ * until the dialling thread says {@link #started()}: an offer from another thread in between (the
+ * agent shutting down, the workspace stopping) waits in the queue.
  */
 public final class OutboundQueue<T> {
 
     private final ClientCallStreamObserver<T> stream;
     private final int capacity;
     private final ArrayDeque<T> queue = new ArrayDeque<>();
+    private boolean started;
     private boolean halfCloseRequested;
     private boolean closed;
 
@@ -31,9 +37,15 @@ public final class OutboundQueue<T> {
         return true;
     }
 
+    /** The stub's call returned: the stream takes messages now, and what waits is written. */
+    public synchronized void started() {
+        started = true;
+        drain();
+    }
+
     /** Runs on the transport's onReady callback and after each offer. */
     public synchronized void drain() {
-        if (closed) {
+        if (closed || !started) {
             return;
         }
         while (!queue.isEmpty() && stream.isReady()) {
