@@ -33,4 +33,48 @@ describe('usePaged', () => {
     const next = result.current.result;
     expect(next.state === 'loaded' && next.list.items[0].status).toBe('UNPUBLISHED');
   });
+
+  it('reloads as many pages as are shown, so rows loaded with "more" stay and are refreshed', async () => {
+    const asked: Array<string | null> = [];
+    let status = 'PUBLISHING';
+    const load = async (cursor: string | null): Promise<ListResponse<Row>> => {
+      asked.push(cursor);
+      return cursor === null
+        ? { items: [{ id: 'r1', status: 'PENDING' }, { id: 'r2', status: 'PENDING' }], next: 'c2' }
+        : { items: [{ id: 'r3', status }], next: null };
+    };
+    const { result } = renderHook(() => usePaged<Row>(load, (r) => r.id));
+    await waitFor(() => expect(result.current.result.state).toBe('loaded'));
+    act(() => result.current.loadMore());
+    await waitFor(() => {
+      const shown = result.current.result;
+      expect(shown.state === 'loaded' && shown.list.items.length).toBe(3);
+    });
+
+    status = 'PUBLISHED';
+    asked.length = 0;
+    act(() => result.current.reload());
+    await waitFor(() => {
+      const shown = result.current.result;
+      expect(shown.state === 'loaded' && shown.list.items.map((r) => r.status)).toEqual(['PENDING', 'PENDING', 'PUBLISHED']);
+    });
+    expect(asked).toEqual([null, 'c2']);
+    const shown = result.current.result;
+    expect(shown.state === 'loaded' && shown.list.next).toBeNull();
+  });
+
+  it('reloads only the first page when only the first page is shown', async () => {
+    const asked: Array<string | null> = [];
+    const load = async (cursor: string | null): Promise<ListResponse<Row>> => {
+      asked.push(cursor);
+      return { items: [{ id: cursor ?? 'r1', status: 'PENDING' }], next: cursor === null ? 'c2' : null };
+    };
+    const { result } = renderHook(() => usePaged<Row>(load, (r) => r.id));
+    await waitFor(() => expect(result.current.result.state).toBe('loaded'));
+    asked.length = 0;
+    act(() => result.current.reload());
+    await waitFor(() => expect(asked).toEqual([null]));
+    const shown = result.current.result;
+    expect(shown.state === 'loaded' && shown.list.next).toBe('c2');
+  });
 });

@@ -7,11 +7,16 @@ export type PagedState<T> =
   | { state: 'failed'; message: string; status?: number }
   | { state: 'loaded'; list: PagedList<T>; loadingMore: boolean; moreError: string | null };
 
+/** Pages a reload reads at most to cover the rows on screen. */
+const MAX_RELOAD_PAGES = 20;
+
 /**
- * A cursor-paged list: the first page on mount (and whenever `key` changes or on reload()), the
- * next ones on loadMore(). Answers to a superseded load are dropped, and so is a first page asked
- * for before a local update(): it would put back the row as it was (a poll under way when an
- * action's answer arrived undid it on screen); the next reload shows the server's rows again.
+ * A cursor-paged list: the first page on mount (and whenever `key` changes), the next ones on
+ * loadMore(). A reload() (a refresh or a poll) reads as many pages as cover the rows on screen, so
+ * rows loaded with "more" stay and are refreshed too, instead of the list falling back to its
+ * first page. Answers to a superseded load are dropped, and so is a reload asked for before a
+ * local update(): it would put back the row as it was (a poll under way when an action's answer
+ * arrived undid it on screen); the next reload shows the server's rows again.
  */
 export function usePaged<T>(
   loadPage: (cursor: string | null, signal: AbortSignal) => Promise<ListResponse<T>>,
@@ -29,6 +34,8 @@ export function usePaged<T>(
   const soft = useRef(false);
   // Local updates so far: a first page asked for before the latest one is older than the screen.
   const edits = useRef(0);
+  const latest = useRef(result);
+  latest.current = result;
 
   useEffect(() => {
     const current = new AbortController();
@@ -37,10 +44,19 @@ export function usePaged<T>(
     const keep = soft.current;
     soft.current = false;
     const editsBefore = edits.current;
+    const shown = latest.current;
+    const wanted = keep && shown.state === 'loaded' ? shown.list.items.length : 0;
     setResult((previous) => (previous.state === 'loaded' && keep ? previous : { state: 'loading' }));
-    loadRef.current(null, current.signal).then(
-      (page) => !current.signal.aborted && (editsBefore === edits.current || !keep) && setResult({
-        state: 'loaded', list: appendPage(EMPTY_PAGE as PagedList<T>, page, keyRef.current), loadingMore: false, moreError: null,
+    const pages = async () => {
+      let list = appendPage(EMPTY_PAGE as PagedList<T>, await loadRef.current(null, current.signal), keyRef.current);
+      for (let read = 1; list.items.length < wanted && list.next !== null && read < MAX_RELOAD_PAGES; read++) {
+        list = appendPage(list, await loadRef.current(list.next, current.signal), keyRef.current);
+      }
+      return list;
+    };
+    pages().then(
+      (list) => !current.signal.aborted && (editsBefore === edits.current || !keep) && setResult({
+        state: 'loaded', list, loadingMore: false, moreError: null,
       }),
       (error: Error) => !current.signal.aborted && error.name !== 'AbortError' &&
         setResult({ state: 'failed', message: error.message, status: (error as { status?: number }).status }),
