@@ -201,6 +201,10 @@ public final class TerminalBench {
 
     // ---- 2. output throughput: 50 MiB of base64 through the chain vs read from a direct PTY
 
+    /** The JIT counts as settled once a warm-up pair of runs costs the portal's and the agent's compiler threads less than this. */
+    static final double SETTLED_JIT_MS = 500;
+    static final int MAX_WARMUP_RUNS = 40;
+
     /**
      * Streams the payload through the chain and through a direct PTY, alternately, for
      * RDE_BENCH_THROUGHPUT_WARMUP_SECONDS (default 60) without recording, then
@@ -208,12 +212,9 @@ public final class TerminalBench {
      * the agent and this JVM are still compiling the streaming path for about a minute of it
      * (session 7: 12 MiB/s in the first run, 33-44 MiB/s from the tenth on, with the compiler
      * threads a third of this JVM's CPU until then), and what a developer streams all day is the
-     * compiled path. Both sides get the same warm-up.
+     * compiled path. Both sides get the same warm-up. Past that time it goes on while a pair of runs
+     * still costs the compiler threads {@link #SETTLED_JIT_MS} or more, up to {@link #MAX_WARMUP_RUNS} runs in all.
      */
-    /** The JIT counts as settled once a warm-up pair of runs costs the portal's and the agent's compiler threads less than this. */
-    static final double SETTLED_JIT_MS = 500;
-    static final int MAX_WARMUP_RUNS = 40;
-
     static void throughput() throws Exception {
         int runs = Integer.parseInt(System.getenv().getOrDefault("RDE_BENCH_THROUGHPUT_RUNS", "5"));
         long warmUp = Long.parseLong(System.getenv().getOrDefault("RDE_BENCH_THROUGHPUT_WARMUP_SECONDS", "60"));
