@@ -3,8 +3,10 @@
 #   bench/run.sh [all|launch|lag|commands|replay]                control plane (all = these four)
 #   bench/run.sh terminal [all|echo|throughput|fairness|memory]  terminals through the whole chain (several: echo,throughput)
 #     (echo types for RDE_BENCH_ECHO_WARMUP_SECONDS, default 60, before measuring: a compiled chain; 0: cold;
-#      throughput streams for RDE_BENCH_THROUGHPUT_WARMUP_SECONDS, default 60, then measures RDE_BENCH_THROUGHPUT_RUNS, default 5)
+#      throughput streams for RDE_BENCH_THROUGHPUT_WARMUP_SECONDS, default 60, and on while a run still costs the JIT 0.5 s,
+#      then measures RDE_BENCH_THROUGHPUT_RUNS, default 5)
 #   bench/run.sh preview [all|small|bulk|hold]                   preview proxy: direct, portal chain, single-hop proxy, ssh -R
+#     (warms every path up for RDE_BENCH_WARMUP_SECONDS, default 30, and the chain on while a 10 s window costs its JIT 0.5 s)
 #   bench/run.sh audit [all|replay|export|verify|access]         audit chain, export, verify, time travel over 1M events (RDE_BENCH_AUDIT_EVENTS)
 #   bench/run.sh jmh [JMH options]                               JMH microbenchmarks (the agent's libc binding), with -prof gc;
 #     defaults 2 forks, 5 warm-up and 5 measurement iterations of 1 s, 1 thread: e.g. -f 1 -wi 3 -i 3, or a regex to pick

@@ -32,7 +32,7 @@ export function usePaged<T>(
   const controller = useRef<AbortController | null>(null);
   // A reload (refresh) keeps the rows on screen until the new ones arrive; new filters do not.
   const soft = useRef(false);
-  // Local updates so far: a first page asked for before the latest one is older than the screen.
+  // Local updates so far: a reload asked for before the latest one is older than the screen.
   const edits = useRef(0);
   const latest = useRef(result);
   latest.current = result;
