@@ -407,8 +407,8 @@ final class ControlSession implements StreamObserver<AgentMessage>, AgentLink {
                     "complete unpublish operation " + operationId + " of request " + requestId);
             return;
         }
-        String reason = result.getReason().isBlank() ? "the agent gave no reason" : result.getReason();
-        dispatch(new FailUnpublishOperationCommand(requestId, operationId, reason), principal.metaData(),
+        // The request says "the agent gave no reason" for a blank one.
+        dispatch(new FailUnpublishOperationCommand(requestId, operationId, result.getReason()), principal.metaData(),
                 "fail unpublish operation " + operationId + " of request " + requestId);
     }
 

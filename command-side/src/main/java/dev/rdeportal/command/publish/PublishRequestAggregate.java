@@ -117,8 +117,7 @@ class PublishRequestAggregate {
     @CommandHandler
     void handle(FailPublishOperationCommand cmd) {
         if (awaiting(cmd.operationId())) {
-            String why = cmd.reason() == null || cmd.reason().isBlank() ? "the agent gave no reason" : cmd.reason();
-            apply(new PublishRequestFailedEvent(id, cmd.operationId(), "publish failed: " + why));
+            apply(new PublishRequestFailedEvent(id, cmd.operationId(), "publish failed: " + agentReason(cmd.reason())));
         }
     }
 
@@ -150,8 +149,7 @@ class PublishRequestAggregate {
     @CommandHandler
     void handle(FailUnpublishOperationCommand cmd) {
         if (unpublishing(cmd.operationId())) {
-            String why = cmd.reason() == null || cmd.reason().isBlank() ? "the agent gave no reason" : cmd.reason();
-            apply(new PublishRequestUnpublishFailedEvent(id, cmd.operationId(), "unpublish failed: " + why,
+            apply(new PublishRequestUnpublishFailedEvent(id, cmd.operationId(), "unpublish failed: " + agentReason(cmd.reason()),
                     beforeUnpublish));
         }
     }
@@ -174,6 +172,10 @@ class PublishRequestAggregate {
 
     private boolean awaiting(String operation) {
         return status == PublishStatus.APPROVED && operationId != null && operationId.equals(operation);
+    }
+
+    private static String agentReason(String reason) {
+        return reason == null || reason.isBlank() ? "the agent gave no reason" : reason;
     }
 
     private boolean unpublishing(String operation) {
